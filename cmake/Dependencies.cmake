@@ -1,0 +1,12 @@
+# Every dependency comes from a Debian package (see cicd/install-deps).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
+if(PIPEWRIGHT_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/options.hpp"
+
+// One registration function per subcommand, each in its own file (validate_command.cpp, ...).
+
+namespace pw::cli {
+
+/// `pipewright validate`: checks the spec and reports every problem.
+void add_validate_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright plan`: shows what would run for a branch, a tag or named jobs.
+void add_plan_command(CLI::App& app, const GlobalOptions& options);
+
+}  // namespace pw::cli

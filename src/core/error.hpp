@@ -1,0 +1,56 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "core/exit_code.hpp"
+
+// The upper tier of error handling: typed exceptions thrown above the adapters and caught
+// once in main, which prints "pipewright: error: <what()>" and exits with code().
+// Lower layers return Result<T, E> (core/result.hpp) instead of throwing.
+
+namespace pw {
+
+/// Base of every error pipewright reports to the user; carries the exit code to use.
+class Error : public std::runtime_error {
+ public:
+  /// Makes an error with a user-facing message and the exit code it maps to.
+  Error(ExitCode code, const std::string& message, std::string details = {})
+      : std::runtime_error(message), code_(code), details_(std::move(details)) {}
+  /// The exit code main() returns for this error.
+  ExitCode code() const { return code_; }
+  /// Multi-line text printed before the one-line error (rendered diagnostics); may be empty.
+  const std::string& details() const { return details_; }
+
+ private:
+  ExitCode code_;
+  std::string details_;
+};
+
+/// The command line could not be understood.
+struct UsageError : Error {
+  explicit UsageError(const std::string& m) : Error(ExitCode::usage, m) {}
+};
+
+/// The spec is invalid; details() holds the rendered FILE:LINE:COL diagnostics, if any.
+struct SpecError : Error {
+  explicit SpecError(const std::string& m, std::string details = {})
+      : Error(ExitCode::invalid_spec, m, std::move(details)) {}
+};
+
+/// Docker, the registry or the network failed or could not be reached.
+struct InfrastructureError : Error {
+  explicit InfrastructureError(const std::string& m) : Error(ExitCode::infrastructure, m) {}
+};
+
+/// A git repository or remote could not be read or written.
+struct GitError : Error {
+  explicit GitError(const std::string& m) : Error(ExitCode::git_error, m) {}
+};
+
+/// A secret's source (environment variable or file) is missing or unreadable.
+struct SecretError : Error {
+  explicit SecretError(const std::string& m) : Error(ExitCode::secret_missing, m) {}
+};
+
+}  // namespace pw

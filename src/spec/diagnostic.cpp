@@ -1,0 +1,76 @@
+#include "spec/diagnostic.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace pw::spec {
+namespace {
+
+std::string_view line_of(const std::string& source, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    const std::size_t nl = source.find('\n', start);
+    if (nl == std::string::npos) return {};
+    start = nl + 1;
+  }
+  std::size_t end = source.find('\n', start);
+  if (end == std::string::npos) end = source.size();
+  std::string_view text(source.data() + start, end - start);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return text;
+}
+
+// Long lines (minified or hostile files) are cut around the column so output stays short.
+constexpr std::size_t k_max_shown = 160;
+
+void render_source(std::string& out, const std::string& source, const Diagnostic& d) {
+  if (d.pos.line <= 0) return;
+  std::string_view text = line_of(source, d.pos.line);
+  std::size_t col = static_cast<std::size_t>(std::max(d.pos.col, 1)) - 1;
+  std::string prefix;
+  if (text.size() > k_max_shown) {
+    const std::size_t from = col > k_max_shown / 2 ? col - k_max_shown / 2 : 0;
+    text = text.substr(from, k_max_shown);
+    col -= from;
+    if (from > 0) prefix = "...";
+  }
+  const std::string number = std::to_string(d.pos.line);
+  out += ' ' + number + " | " + prefix + std::string(text) + '\n';
+  std::string underline(col + prefix.size(), ' ');
+  // Keep tabs so the caret lines up under tab-indented text.
+  for (std::size_t i = 0; i < col && i < text.size(); ++i) {
+    if (text[i] == '\t') underline[i + prefix.size()] = '\t';
+  }
+  underline += '^';
+  if (d.span > 1) underline += std::string(static_cast<std::size_t>(d.span - 1), '~');
+  out += ' ' + std::string(number.size(), ' ') + " | " + underline + '\n';
+}
+
+}  // namespace
+
+void Diagnostics::error(SourcePos pos, std::string message, std::string hint, int span) {
+  items_.push_back(Diagnostic{pos, std::move(message), std::move(hint), std::max(span, 1)});
+}
+
+std::vector<Diagnostic> Diagnostics::sorted() const {
+  std::vector<Diagnostic> out = items_;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.col < b.pos.col;
+  });
+  return out;
+}
+
+std::string render(const std::string& file_name, const std::string& source,
+                   const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    out += file_name;
+    if (d.pos.line > 0) out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.col);
+    out += ": error: " + d.message + '\n';
+    render_source(out, source, d);
+    if (!d.hint.empty()) out += "  hint: " + d.hint + '\n';
+  }
+  return out;
+}
+
+}  // namespace pw::spec

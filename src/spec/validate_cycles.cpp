@@ -1,0 +1,45 @@
+#include "plan/graph.hpp"
+#include "spec/validate_checks.hpp"
+
+namespace pw::spec {
+namespace {
+
+std::string arrow_path(const std::vector<std::string>& cycle) {
+  std::string out;
+  for (const auto& name : cycle) out += (out.empty() ? "" : " → ") + name;
+  return out;
+}
+
+}  // namespace
+
+void check_cycles(const Spec& spec, Diagnostics& diagnostics) {
+  Graph needs;
+  for (const auto& job : spec.jobs) {
+    needs.add_node(job.name);
+    for (const auto& need : job.needs) {
+      // Unknown names and self-needs are reported by check_references.
+      if (need.value != job.name && spec.find_job(need.value)) needs.add_edge(job.name, need.value);
+    }
+  }
+  if (auto cycle = needs.find_cycle()) {
+    const Job* first = spec.find_job(cycle->front());
+    diagnostics.error(first->pos, "jobs need each other in a cycle: " + arrow_path(*cycle),
+                      "remove one of these 'needs'", static_cast<int>(first->name.size()));
+  }
+  Graph promotion;
+  for (const auto& env : spec.environments) {
+    promotion.add_node(env.name);
+    if (env.from && env.from->value != env.name && spec.find_environment(env.from->value)) {
+      promotion.add_edge(env.name, env.from->value);
+    }
+  }
+  if (auto cycle = promotion.find_cycle()) {
+    const Environment* first = spec.find_environment(cycle->front());
+    diagnostics.error(first->pos, "environments are promoted from each other in a cycle: " +
+                                      arrow_path(*cycle),
+                      "one environment must be the start, without 'from'",
+                      static_cast<int>(first->name.size()));
+  }
+}
+
+}  // namespace pw::spec

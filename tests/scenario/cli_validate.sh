@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Black-box: `pipewright validate` on good and bad specs, exit codes, --help and --version.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+
+work=$(make_tmpdir)
+cd "$work"
+git init -q -b main .
+mkdir -p cicd/build
+printf 'FROM scratch\n' > cicd/build/Dockerfile
+cat > pipewright.yaml <<'YAML'
+version: 1
+name: demo
+images:
+  test: { dockerfile: cicd/build/Dockerfile }
+jobs:
+  unit: { image: test, run: "true" }
+  lint: { image: test, run: "true" }
+flows:
+  - { branches: ["feature/*"], run: [unit, lint] }
+YAML
+
+out=$("$PIPEWRIGHT" validate)
+assert_eq "$out" "pipewright.yaml: valid (1 image, 0 services, 2 jobs, 0 environments, 1 flow)" "validate names the file and counts"
+assert_contains "$out" "pipewright.yaml: valid"
+assert_eq "$("$PIPEWRIGHT" validate -q)" "" "validate -q prints nothing"
+
+# From a subdirectory the spec is found at the repository root.
+mkdir -p sub/dir
+(cd sub/dir && "$PIPEWRIGHT" validate -q) || fail "validate from a subdirectory"
+# -C and -f
+(cd / && "$PIPEWRIGHT" -C "$work" validate -q) || fail "-C DIR"
+cp pipewright.yaml other.yaml
+"$PIPEWRIGHT" -f other.yaml validate -q || fail "-f FILE"
+"$PIPEWRIGHT" validate -q -f other.yaml || fail "-f after the subcommand"
+
+# A spec with several problems: every one reported with file:line:col, source line, caret.
+cat > bad.yaml <<'YAML'
+version: 1
+name: demo
+images:
+  test: { dockerfile: cicd/build/Dockerfile }
+jobs:
+  unit: { image: tset, run: "true", timeout: 10 }
+  lint: { imgae: test, run: "true" }
+YAML
+set +e
+err=$("$PIPEWRIGHT" -f bad.yaml validate 2>&1 >/dev/null)
+code=$?
+set -e
+assert_eq "$code" 3 "invalid spec exits 3"
+assert_contains "$err" "bad.yaml:6:18: error: unknown image 'tset' in job 'unit'"
+assert_contains "$err" " 6 |   unit: { image: tset, run: \"true\", timeout: 10 }"
+assert_contains "$err" "   |                  ^~~~"
+assert_contains "$err" "hint: did you mean 'test'?"
+assert_contains "$err" "bad.yaml:6:44: error: malformed duration '10'"
+assert_contains "$err" "bad.yaml:7:11: error: unknown key 'imgae' in job 'lint'"
+assert_contains "$err" "hint: did you mean 'image'?"
+assert_contains "$err" "pipewright: error: invalid spec bad.yaml (4 errors)"
+
+# Missing spec file.
+set +e
+err=$("$PIPEWRIGHT" -f nope.yaml validate 2>&1)
+code=$?
+set -e
+assert_eq "$code" 3 "missing spec exits 3"
+assert_contains "$err" "pipewright: error: cannot read spec 'nope.yaml': No such file or directory"
+
+# YAML syntax error points at the spot.
+printf 'version: 1\nname: demo\njobs: [a,\n' > syntax.yaml
+set +e
+err=$("$PIPEWRIGHT" -f syntax.yaml validate 2>&1)
+code=$?
+set -e
+assert_eq "$code" 3 "syntax error exits 3"
+assert_contains "$err" "syntax.yaml:4:1: error: invalid YAML"
+
+# Usage errors exit 2 and point at --help.
+set +e
+err=$("$PIPEWRIGHT" frobnicate 2>&1); code=$?
+set -e
+assert_eq "$code" 2 "unknown command exits 2"
+assert_contains "$err" "pipewright: error:"
+assert_contains "$err" "pipewright --help"
+set +e
+"$PIPEWRIGHT" >/dev/null 2>&1; code=$?
+set -e
+assert_eq "$code" 2 "no command exits 2"
+
+# --help and --version.
+help=$("$PIPEWRIGHT" --help)
+assert_contains "$help" "validate"
+assert_contains "$help" "plan"
+assert_contains "$("$PIPEWRIGHT" validate --help)" "Exit status"
+assert_contains "$("$PIPEWRIGHT" --version)" "pipewright 0."
+echo "cli_validate: ok"
