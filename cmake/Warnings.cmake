@@ -3,7 +3,7 @@
 add_library(pipewright_warnings INTERFACE)
 target_compile_options(pipewright_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+  -Woverloaded-virtual -Wimplicit-fallthrough -Wformat=2)
 if(PIPEWRIGHT_WERROR)
   target_compile_options(pipewright_warnings INTERFACE -Werror)
 endif()

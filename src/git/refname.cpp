@@ -87,7 +87,7 @@ bool is_valid_tag_name(std::string_view name) {
   // (0x7f), which git-check-ref-format counts as a control character and refuses. A tag git
   // itself cannot read must not be written, so DEL is refused here (the unit test checks every
   // byte against `git check-ref-format`).
-  if (false) {
+  if (name.find('\x7f') != std::string_view::npos) {
     return false;
   }
   const std::string terminated(name);

@@ -120,9 +120,16 @@ class Destination {
       created_ = true;
     } else if (!std::filesystem::is_directory(status)) {
       return failure(GitFailure{doing_ + ": " + dest_.string() + " exists and is not a directory"});
-    } else if (!std::filesystem::is_empty(dest_, error) || error) {
-      return failure(GitFailure{doing_ + ": " + dest_.string() +
-                                " is not an empty directory; export into a fresh one"});
+    } else {
+      const bool empty = std::filesystem::is_empty(dest_, error);
+      if (error) {
+        return failure(
+            GitFailure{doing_ + ": cannot read " + dest_.string() + ": " + error.message()});
+      }
+      if (!empty) {
+        return failure(GitFailure{doing_ + ": " + dest_.string() +
+                                  " is not an empty directory; export into a fresh one"});
+      }
     }
     root_ = Fd(::open(dest_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_.valid()) {
@@ -573,8 +580,10 @@ Result<ExportStats, GitFailure> export_tree(const Repository& repository, std::s
   if (!oid_hex) {
     return failure(std::move(oid_hex).error());
   }
+  const std::string source =
+      (repository.is_bare() ? repository.git_dir() : repository.workdir()).string();
   const std::string doing = "exporting " + std::string(commit) + " (" + oid_hex.value() + ") of " +
-                            repository.workdir().string() + " to " + dest.string();
+                            source + " to " + dest.string();
   git_repository* repo = repository.native();
   git_oid oid;
   git_commit* raw_commit = nullptr;

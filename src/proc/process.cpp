@@ -555,9 +555,9 @@ class Execution {
     if (!spawned) {
       return start_failure(spawned.error());
     }
-    start(std::move(spawned).value());
     {
-      SigpipeBlock block;
+      SigpipeBlock block;  // from start() on: asio may write stdin as soon as it is asked to
+      start(std::move(spawned).value());
       io_.run();
     }
     ExitStatus status = from_wait_status(reap());

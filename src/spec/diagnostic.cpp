@@ -42,14 +42,31 @@ void render_source(std::string& out, const std::string& source, const Diagnostic
     if (text[i] == '\t') underline[i + prefix.size()] = '\t';
   }
   underline += '^';
-  if (d.span > 1) underline += std::string(static_cast<std::size_t>(d.span - 1), '~');
+  // The underline stops at the end of the shown text.
+  const std::size_t room = text.size() > col ? text.size() - col : 1;
+  const std::size_t span = std::min(static_cast<std::size_t>(std::max(d.span, 1)), room);
+  underline += std::string(span - 1, '~');
   out += ' ' + std::string(number.size(), ' ') + " | " + underline + '\n';
+}
+
+// Cuts text to k_max_message_bytes, at a UTF-8 character boundary, marking the cut.
+std::string bounded(std::string text) {
+  if (text.size() <= k_max_message_bytes) return text;
+  std::size_t end = k_max_message_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "...";
 }
 
 }  // namespace
 
 void Diagnostics::error(SourcePos pos, std::string message, std::string hint, int span) {
-  items_.push_back(Diagnostic{pos, std::move(message), std::move(hint), std::max(span, 1)});
+  if (full()) {
+    ++dropped_;
+    return;
+  }
+  items_.push_back(
+      Diagnostic{pos, bounded(std::move(message)), bounded(std::move(hint)), std::max(span, 1)});
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
@@ -57,6 +74,12 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.col < b.pos.col;
   });
+  if (dropped_ > 0) {
+    out.push_back(Diagnostic{{},
+                             std::to_string(dropped_) + " more problem" +
+                                 (dropped_ == 1 ? "" : "s") + " not shown",
+                             "fix the ones above first", 1});
+  }
   return out;
 }
 

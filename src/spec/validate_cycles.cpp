@@ -14,11 +14,13 @@ std::string arrow_path(const std::vector<std::string>& cycle) {
 
 void check_cycles(const Spec& spec, Diagnostics& diagnostics) {
   Graph needs;
+  for (const auto& job : spec.jobs) needs.add_node(job.name);
   for (const auto& job : spec.jobs) {
-    needs.add_node(job.name);
     for (const auto& need : job.needs) {
       // Unknown names and self-needs are reported by check_references.
-      if (need.value != job.name && spec.find_job(need.value)) needs.add_edge(job.name, need.value);
+      if (need.value != job.name && needs.contains(need.value)) {
+        needs.add_edge(job.name, need.value);
+      }
     }
   }
   if (auto cycle = needs.find_cycle()) {
@@ -27,9 +29,9 @@ void check_cycles(const Spec& spec, Diagnostics& diagnostics) {
                       "remove one of these 'needs'", static_cast<int>(first->name.size()));
   }
   Graph promotion;
+  for (const auto& env : spec.environments) promotion.add_node(env.name);
   for (const auto& env : spec.environments) {
-    promotion.add_node(env.name);
-    if (env.from && env.from->value != env.name && spec.find_environment(env.from->value)) {
+    if (env.from && env.from->value != env.name && promotion.contains(env.from->value)) {
       promotion.add_edge(env.name, env.from->value);
     }
   }

@@ -1,22 +1,41 @@
-#include "spec/validate_checks.hpp"
+#include <unordered_set>
 
+#include "spec/validate_checks.hpp"
 #include "spec/variables.hpp"
 #include "util/edit_distance.hpp"
 
 namespace pw::spec {
 namespace {
 
+// Defined names: in spec order for hints, hashed for lookups (a hostile spec may name
+// thousands of jobs in thousands of needs).
+struct NameSet {
+  std::vector<std::string> list;
+  std::unordered_set<std::string> set;
+  bool empty() const { return list.empty(); }
+};
+
 template <class T>
-std::vector<std::string> names_of(const std::vector<T>& items) {
-  std::vector<std::string> names;
-  for (const auto& item : items) names.push_back(item.name);
+NameSet names_of(const std::vector<T>& items) {
+  NameSet names;
+  for (const auto& item : items) {
+    names.list.push_back(item.name);
+    names.set.insert(item.name);
+  }
   return names;
 }
 
 // Reports ref when it is not one of names, with the nearest name as a hint.
-void check_ref(const Located<std::string>& ref, const std::vector<std::string>& names,
-               const std::string& kind, const std::string& where, Diagnostics& diagnostics) {
-  if (std::find(names.begin(), names.end(), ref.value) != names.end()) return;
+void check_ref(const Located<std::string>& ref, const NameSet& defined, const std::string& kind,
+               const std::string& where, Diagnostics& diagnostics) {
+  if (defined.set.count(ref.value) != 0) return;
+  const std::string message = "unknown " + kind + " '" + ref.value + "' in " + where;
+  const int span = static_cast<int>(ref.value.size());
+  if (diagnostics.full()) {
+    diagnostics.error(ref.pos, message, "", span);  // only counted: skip the costly hint
+    return;
+  }
+  const std::vector<std::string>& names = defined.list;
   std::string hint;
   if (auto near = closest_match(ref.value, names)) {
     hint = "did you mean '" + *near + "'?";
@@ -27,12 +46,11 @@ void check_ref(const Located<std::string>& ref, const std::vector<std::string>& 
     for (std::size_t i = 0; i < names.size() && i < 8; ++i) hint += (i ? ", " : "") + names[i];
     if (names.size() > 8) hint += ", ...";
   }
-  diagnostics.error(ref.pos, "unknown " + kind + " '" + ref.value + "' in " + where, hint,
-                    static_cast<int>(ref.value.size()));
+  diagnostics.error(ref.pos, message, hint, span);
 }
 
 struct Names {
-  std::vector<std::string> images, services, jobs, environments, secrets;
+  NameSet images, services, jobs, environments, secrets;
 };
 
 void check_secret_refs(const std::vector<Located<std::string>>& refs, const Names& names,
@@ -114,7 +132,10 @@ void check_flow(const Spec& spec, const Flow& flow, const Names& names, Diagnost
 void check_references(const Spec& spec, Diagnostics& diagnostics) {
   Names names{names_of(spec.images), names_of(spec.services), names_of(spec.jobs),
               names_of(spec.environments), {}};
-  for (const auto& [name, source] : spec.secrets) names.secrets.push_back(name);
+  for (const auto& [name, source] : spec.secrets) {
+    names.secrets.list.push_back(name);
+    names.secrets.set.insert(name);
+  }
   for (const auto& image : spec.images) {
     check_secret_refs(image.secrets, names, "image '" + image.name + "'", diagnostics);
   }

@@ -3,9 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "spec/diagnostic.hpp"
@@ -73,16 +76,28 @@ class YamlReader {
 
   /// Replaces the variable lookup (after the spec's own variables are known).
   void set_lookup(VarLookup lookup) { lookup_ = std::move(lookup); }
+  /// Number of problems recorded so far (to tell whether a step reported one).
+  std::size_t problems() const { return diagnostics_.size(); }
 
  private:
+  /// Keys already taken while collecting one mapping's entries, with where each was given.
+  using KeyIndex = std::unordered_map<std::string, SourcePos>;
+
   std::string expand(const YAML::Node& node, const std::string& text, const std::string& what);
-  bool merge_into(std::vector<MapEntry>& out, const YAML::Node& merged, const std::string& what);
+  bool merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
+                  const std::string& what, std::vector<YAML::Node>& visited);
   int span_of(const YAML::Node& node) const;
   bool starts_with_quote(SourcePos p) const;
+  void remember_empty_value(const YAML::Node& value, SourcePos key_pos);
+  std::optional<SourcePos> position_in(const YAML::Node& node, const std::string& text,
+                                       std::size_t offset, std::size_t length) const;
 
   Diagnostics& diagnostics_;
   std::vector<std::string_view> lines_;
   VarLookup lookup_;
+  // yaml-cpp places an empty value ("run:" with nothing after it) at the next token, often
+  // on a later line; such values are reported at their key instead (by the value's mark).
+  std::map<std::pair<int, int>, SourcePos> empty_value_keys_;
 };
 
 /// "a mapping", "a sequence", "a string", "nothing" — for "expected X, got Y" messages.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -132,6 +133,28 @@ int live_group_members(pid_t pgid) {
 bool process_alive(pid_t pid) {
   ProcStat stat;
   return read_proc_stat("/proc/" + std::to_string(pid) + "/stat", stat) && is_alive(stat);
+}
+
+/// Pids a test script wrote, one per line: its own ($$, the group id) first, then its
+/// background children ($!).
+std::vector<pid_t> read_pids(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<pid_t> pids;
+  for (pid_t pid = 0; in >> pid;) {
+    pids.push_back(pid);
+  }
+  return pids;
+}
+
+/// True when neither a recorded process nor any other member of the group is alive.
+/// Checking the recorded pids too keeps this from passing when no group was ever made.
+bool tree_gone(const std::vector<pid_t>& pids) {
+  for (const pid_t pid : pids) {
+    if (process_alive(pid)) {
+      return false;
+    }
+  }
+  return live_group_members(pids.front()) == 0;
 }
 
 /// Polls pred for up to limit: a SIGKILLed process needs a moment to be scheduled and die.
@@ -380,14 +403,31 @@ TEST(ProcessStdin, ChildThatIgnoresStdinDoesNotBreakUs) {
   EXPECT_EQ(result.out, "closed");
 }
 
-TEST(ProcessStdin, ChildGetsDefaultSigpipe) {
-  // With SIGPIPE blocked or ignored in the child, `yes` would see EPIPE and complain.
-  auto command = shell("yes | head -n 1");
-  command.stdin_data = "unused";
-  const auto result = run_captured(command);
-  EXPECT_TRUE(result.status.ok()) << result.status.describe();
-  EXPECT_EQ(result.out, "y");
-  EXPECT_EQ(result.err, "");
+TEST(ProcessStdin, ChildGetsDefaultSignals) {
+  // Applications block signals for a signal thread or ignore SIGPIPE; children must not
+  // inherit either, or `yes` would see EPIPE and complain instead of dying quietly.
+  sigset_t blocked;
+  sigset_t previous_mask;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGPIPE);
+  sigaddset(&blocked, SIGINT);
+  ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &blocked, &previous_mask), 0);
+  struct sigaction ignore {};
+  struct sigaction previous_action {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous_action);
+  const auto pipeline = run_captured(shell("yes | head -n 1"));
+  const auto status = run_captured(make_command({"grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"}));
+  ::sigaction(SIGPIPE, &previous_action, nullptr);
+  ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+  EXPECT_TRUE(pipeline.status.ok()) << pipeline.status.describe();
+  EXPECT_EQ(pipeline.out, "y");
+  EXPECT_EQ(pipeline.err, "");
+  const auto lines = split_lines(status.out);
+  ASSERT_EQ(lines.size(), 2u) << status.out;
+  EXPECT_EQ(lines[0], "SigBlk:\t0000000000000000");
+  const auto ignored = std::stoull(lines[1].substr(lines[1].find('\t') + 1), nullptr, 16);
+  EXPECT_EQ(ignored & (1ull << (SIGPIPE - 1)), 0u) << lines[1];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -472,12 +512,15 @@ TEST(ProcessOutput, SinkExceptionPropagatesAndKillsTheTree) {
   TempDir dir;
   const auto pid_file = dir.file("pid");
   SystemProcessRunner runner;
-  EXPECT_THROW(runner.run(shell("echo $$ > \"$1\"; echo go; sleep 30", {pid_file}),
-                          [](Stream, std::string_view) { throw std::runtime_error("sink"); }),
-               std::runtime_error);
-  const pid_t pgid = read_pid(pid_file);
-  ASSERT_GT(pgid, 0);
-  EXPECT_TRUE(eventually([&] { return live_group_members(pgid) == 0; }));
+  const auto start = Clock::now();
+  EXPECT_THROW(
+      runner.run(shell("echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; echo go; wait", {pid_file}),
+                 [](Stream, std::string_view) { throw std::runtime_error("sink"); }),
+      std::runtime_error);
+  EXPECT_LT(seconds_since(start), 2.0);
+  const auto pids = read_pids(pid_file);
+  ASSERT_EQ(pids.size(), 2u);
+  EXPECT_TRUE(eventually([&] { return tree_gone(pids); }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -486,8 +529,10 @@ TEST(ProcessOutput, SinkExceptionPropagatesAndKillsTheTree) {
 TEST(ProcessTimeout, KillsTheWholeGroup) {
   TempDir dir;
   const auto pid_file = dir.file("pid");
-  auto command = shell("echo $$ > \"$1\"; sleep 30 >/dev/null 2>&1 & sleep 30 & sleep 30; wait",
-                       {pid_file});
+  auto command = shell(
+      "echo $$ > \"$1\"; sleep 30 >/dev/null 2>&1 & echo $! >> \"$1\";"
+      " sleep 30 & echo $! >> \"$1\"; sleep 30; wait",
+      {pid_file});
   command.timeout = 300ms;
   command.kill_grace = 1000ms;
   const auto start = Clock::now();
@@ -497,17 +542,18 @@ TEST(ProcessTimeout, KillsTheWholeGroup) {
   EXPECT_EQ(result.status.describe(), "timed out");
   EXPECT_GE(elapsed, 0.3);
   EXPECT_LT(elapsed, 0.3 + 1.0 + 0.5);
-  const pid_t pgid = read_pid(pid_file);
-  ASSERT_GT(pgid, 0);
-  EXPECT_TRUE(eventually([&] { return live_group_members(pgid) == 0; }))
-      << live_group_members(pgid) << " processes of group " << pgid << " still alive";
+  const auto pids = read_pids(pid_file);
+  ASSERT_EQ(pids.size(), 3u);
+  EXPECT_TRUE(eventually([&] { return tree_gone(pids); }))
+      << live_group_members(pids.front()) << " processes of group " << pids.front() << " alive";
 }
 
 TEST(ProcessTimeout, SigtermIgnoredMeansSigkillAfterGrace) {
   TempDir dir;
   const auto pid_file = dir.file("pid");
   // The ignored disposition is inherited by the background sleep too.
-  auto command = shell("trap '' TERM; echo $$ > \"$1\"; sleep 30 & wait", {pid_file});
+  auto command =
+      shell("trap '' TERM; echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; wait", {pid_file});
   command.timeout = 200ms;
   command.kill_grace = 700ms;
   const auto start = Clock::now();
@@ -516,9 +562,9 @@ TEST(ProcessTimeout, SigtermIgnoredMeansSigkillAfterGrace) {
   EXPECT_EQ(result.status.kind, Kind::timed_out);
   EXPECT_GE(elapsed, 0.2 + 0.7);
   EXPECT_LT(elapsed, 0.2 + 0.7 + 1.0);
-  const pid_t pgid = read_pid(pid_file);
-  ASSERT_GT(pgid, 0);
-  EXPECT_TRUE(eventually([&] { return live_group_members(pgid) == 0; }));
+  const auto pids = read_pids(pid_file);
+  ASSERT_EQ(pids.size(), 2u);
+  EXPECT_TRUE(eventually([&] { return tree_gone(pids); }));
 }
 
 TEST(ProcessTimeout, GraceLetsTheChildCleanUp) {
@@ -545,7 +591,8 @@ TEST(ProcessCancel, FlagFromAnotherThreadKillsTheTree) {
   TempDir dir;
   const auto pid_file = dir.file("pid");
   std::atomic<bool> cancel{false};
-  auto command = shell("echo $$ > \"$1\"; sleep 30 & sleep 30; wait", {pid_file});
+  auto command =
+      shell("echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; sleep 30; wait", {pid_file});
   command.cancel = &cancel;
   command.kill_grace = 1s;
   std::thread canceller([&] {
@@ -560,9 +607,9 @@ TEST(ProcessCancel, FlagFromAnotherThreadKillsTheTree) {
   EXPECT_EQ(result.status.describe(), "cancelled");
   EXPECT_GE(elapsed, 0.3);
   EXPECT_LT(elapsed, 1.5);
-  const pid_t pgid = read_pid(pid_file);
-  ASSERT_GT(pgid, 0);
-  EXPECT_TRUE(eventually([&] { return live_group_members(pgid) == 0; }));
+  const auto pids = read_pids(pid_file);
+  ASSERT_EQ(pids.size(), 2u);
+  EXPECT_TRUE(eventually([&] { return tree_gone(pids); }));
 }
 
 TEST(ProcessCancel, AlreadyCancelledDoesNotStart) {
@@ -591,13 +638,14 @@ TEST(ProcessGroup, GrandchildHoldingStdoutDoesNotHang) {
   const auto pid_file = dir.file("pid");
   const auto start = Clock::now();
   const auto result =
-      run_captured(shell("sleep 30 & echo $! > \"$1\"; echo parent done", {pid_file}));
+      run_captured(shell("echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; echo parent done",
+                         {pid_file}));
   EXPECT_TRUE(result.status.ok()) << result.status.describe();
   EXPECT_EQ(result.out, "parent done");
   EXPECT_LT(seconds_since(start), 2.0);
-  const pid_t grandchild = read_pid(pid_file);
-  ASSERT_GT(grandchild, 0);
-  EXPECT_TRUE(eventually([&] { return !process_alive(grandchild); }));
+  const auto pids = read_pids(pid_file);
+  ASSERT_EQ(pids.size(), 2u);
+  EXPECT_TRUE(eventually([&] { return tree_gone(pids); }));
 }
 
 TEST(ProcessGroup, EscapedGrandchildHoldingStdoutDoesNotHang) {

@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 
-work=$(make_tmpdir)
+work=$(tmpdir)
 cd "$work"
 git init -q -b feature/login .
 mkdir -p cicd/build cicd/release
@@ -33,24 +33,24 @@ flows:
 YAML
 
 json=$("$PIPEWRIGHT" plan --branch feature/x --json)
-assert_eq "$(jq -r '.flow.name' <<<"$json")" "branches:feature/*" "feature flow chosen"
-assert_eq "$(jq -c '[.jobs[].name]' <<<"$json")" '["unit","lint","security"]' "dependency order"
-assert_eq "$(jq -c '.levels' <<<"$json")" '[["unit","lint"],["security"]]' "levels"
-assert_eq "$(jq -c '[.images[].name]' <<<"$json")" '["test"]' "images to build"
-assert_eq "$(jq -r '.jobs[1].reason' <<<"$json")" "needed by 'security'" "reason"
+assert_eq "branches:feature/*" "$(jq -r '.flow.name' <<<"$json")" "feature flow chosen"
+assert_eq '["unit","lint","security"]' "$(jq -c '[.jobs[].name]' <<<"$json")" "dependency order"
+assert_eq '[["unit","lint"],["security"]]' "$(jq -c '.levels' <<<"$json")" "levels"
+assert_eq '["test"]' "$(jq -c '[.images[].name]' <<<"$json")" "images to build"
+assert_eq "needed by 'security'" "$(jq -r '.jobs[1].reason' <<<"$json")" "reason"
 
 # Without --branch, the current branch (feature/login) is used.
 git -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
-assert_eq "$("$PIPEWRIGHT" plan --json | jq -r '.ref.name')" "feature/login" "current branch"
+assert_eq "feature/login" "$("$PIPEWRIGHT" plan --json | jq -r '.ref.name')" "current branch"
 
 json=$("$PIPEWRIGHT" plan --branch develop --json)
-assert_eq "$(jq -c '[.jobs[].name]' <<<"$json")" '["unit","integration"]' "develop jobs"
-assert_eq "$(jq -r '.release' <<<"$json")" "true" "develop releases"
-assert_eq "$(jq -c '[.images[].name]' <<<"$json")" '["test","release"]' "develop images"
+assert_eq '["unit","integration"]' "$(jq -c '[.jobs[].name]' <<<"$json")" "develop jobs"
+assert_eq "true" "$(jq -r '.release' <<<"$json")" "develop releases"
+assert_eq '["test","release"]' "$(jq -c '[.images[].name]' <<<"$json")" "develop images"
 
 json=$("$PIPEWRIGHT" plan --branch main --json)
-assert_eq "$(jq -r '.promote' <<<"$json")" "staging" "main promotes"
-assert_eq "$(jq -c '.verify' <<<"$json")" '["smoke"]' "verify jobs"
+assert_eq "staging" "$(jq -r '.promote' <<<"$json")" "main promotes"
+assert_eq '["smoke"]' "$(jq -c '.verify' <<<"$json")" "verify jobs"
 
 text=$("$PIPEWRIGHT" plan --branch feature/x)
 assert_contains "$text" "flow 'branches:feature/*' for branch 'feature/x'"
@@ -58,24 +58,24 @@ assert_contains "$text" "level 2:"
 assert_contains "$text" "security  [test]  needs lint"
 
 assert_contains "$("$PIPEWRIGHT" plan --branch nothing-matches)" "no flow matches branch 'nothing-matches'"
-assert_eq "$("$PIPEWRIGHT" plan integration --json | jq -c '[.jobs[].name]')" '["unit","integration"]' "named job"
+assert_eq '["unit","integration"]' "$("$PIPEWRIGHT" plan integration --json | jq -c '[.jobs[].name]')" "named job"
 
 set +e
 err=$("$PIPEWRIGHT" plan integraton 2>&1); code=$?
 set -e
-assert_eq "$code" 2 "unknown job exits 2"
+assert_eq 2 "$code" "unknown job exits 2"
 assert_contains "$err" "did you mean 'integration'?"
 
 # A branch name full of shell metacharacters is only data.
 evil='feature/$(touch pwned);`touch pwned2`'
 out=$("$PIPEWRIGHT" plan --branch "$evil" --json)
-assert_eq "$(jq -r '.ref.name' <<<"$out")" "$evil" "branch name kept verbatim"
+assert_eq "$evil" "$(jq -r '.ref.name' <<<"$out")" "branch name kept verbatim"
 [ ! -e pwned ] && [ ! -e pwned2 ] || fail "a branch name was executed"
 
 git checkout -q --detach
 set +e
 err=$("$PIPEWRIGHT" plan 2>&1); code=$?
 set -e
-assert_eq "$code" 2 "detached HEAD without --branch exits 2"
+assert_eq 2 "$code" "detached HEAD without --branch exits 2"
 assert_contains "$err" "HEAD is detached"
 echo "cli_plan: ok"

@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 
-work=$(make_tmpdir)
+work=$(tmpdir)
 cd "$work"
 git init -q -b main .
 mkdir -p cicd/build
@@ -21,9 +21,9 @@ flows:
 YAML
 
 out=$("$PIPEWRIGHT" validate)
-assert_eq "$out" "pipewright.yaml: valid (1 image, 0 services, 2 jobs, 0 environments, 1 flow)" "validate names the file and counts"
+assert_eq "pipewright.yaml: valid (1 image, 0 services, 2 jobs, 0 environments, 1 flow)" "$out" "validate names the file and counts"
 assert_contains "$out" "pipewright.yaml: valid"
-assert_eq "$("$PIPEWRIGHT" validate -q)" "" "validate -q prints nothing"
+assert_eq "" "$("$PIPEWRIGHT" validate -q)" "validate -q prints nothing"
 
 # From a subdirectory the spec is found at the repository root.
 mkdir -p sub/dir
@@ -48,12 +48,12 @@ set +e
 err=$("$PIPEWRIGHT" -f bad.yaml validate 2>&1 >/dev/null)
 code=$?
 set -e
-assert_eq "$code" 3 "invalid spec exits 3"
+assert_eq 3 "$code" "invalid spec exits 3"
 assert_contains "$err" "bad.yaml:6:18: error: unknown image 'tset' in job 'unit'"
 assert_contains "$err" " 6 |   unit: { image: tset, run: \"true\", timeout: 10 }"
 assert_contains "$err" "   |                  ^~~~"
 assert_contains "$err" "hint: did you mean 'test'?"
-assert_contains "$err" "bad.yaml:6:44: error: malformed duration '10'"
+assert_contains "$err" "bad.yaml:6:46: error: malformed duration '10'"
 assert_contains "$err" "bad.yaml:7:11: error: unknown key 'imgae' in job 'lint'"
 assert_contains "$err" "hint: did you mean 'image'?"
 assert_contains "$err" "pipewright: error: invalid spec bad.yaml (4 errors)"
@@ -63,7 +63,7 @@ set +e
 err=$("$PIPEWRIGHT" -f nope.yaml validate 2>&1)
 code=$?
 set -e
-assert_eq "$code" 3 "missing spec exits 3"
+assert_eq 3 "$code" "missing spec exits 3"
 assert_contains "$err" "pipewright: error: cannot read spec 'nope.yaml': No such file or directory"
 
 # YAML syntax error points at the spot.
@@ -72,20 +72,20 @@ set +e
 err=$("$PIPEWRIGHT" -f syntax.yaml validate 2>&1)
 code=$?
 set -e
-assert_eq "$code" 3 "syntax error exits 3"
+assert_eq 3 "$code" "syntax error exits 3"
 assert_contains "$err" "syntax.yaml:4:1: error: invalid YAML"
 
 # Usage errors exit 2 and point at --help.
 set +e
 err=$("$PIPEWRIGHT" frobnicate 2>&1); code=$?
 set -e
-assert_eq "$code" 2 "unknown command exits 2"
+assert_eq 2 "$code" "unknown command exits 2"
 assert_contains "$err" "pipewright: error:"
 assert_contains "$err" "pipewright --help"
 set +e
 "$PIPEWRIGHT" >/dev/null 2>&1; code=$?
 set -e
-assert_eq "$code" 2 "no command exits 2"
+assert_eq 2 "$code" "no command exits 2"
 
 # --help and --version.
 help=$("$PIPEWRIGHT" --help)

@@ -1,0 +1,5 @@
+import sys
+
+from churn.cli import main
+
+sys.exit(main())
