@@ -16,7 +16,7 @@ usage() {
   exit 2
 }
 [[ $# -ge 1 && $# -le 2 ]] || usage
-[[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 100000)) || usage
+if ! [[ $1 =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > 100000)); then usage; fi
 n=$1
 # Source directories the jobs declare as inputs: src/partK and tests/partK, K < parts.
 groups=$(((n + 9) / 10))
@@ -28,6 +28,7 @@ if [[ $# -eq 2 ]]; then
   printf 'FROM scratch AS test\n' >"$dir/cicd/build/Dockerfile"
   printf 'FROM scratch\n' >"$dir/cicd/release/Dockerfile"
   printf 'FROM scratch\n' >"$dir/cicd/tools/Dockerfile"
+  # shellcheck disable=SC2016 # $1 is for the generated script
   printf '#!/bin/sh\necho "deploy $1"\n' >"$dir/cicd/deploy.sh"
   chmod +x -- "$dir/cicd/deploy.sh"
   for ((k = 0; k < parts; k++)); do

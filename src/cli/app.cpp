@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   app.footer("Run 'pipewright COMMAND --help' for a command's options and exit codes.");
   add_validate_command(app, options);
   add_plan_command(app, options);
+  add_build_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,5 +12,7 @@ namespace pw::cli {
 void add_validate_command(CLI::App& app, const GlobalOptions& options);
 /// `pipewright plan`: shows what would run for a branch, a tag or named jobs.
 void add_plan_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright build`: builds the spec's images from the committed tree.
+void add_build_command(CLI::App& app, const GlobalOptions& options);
 
 }  // namespace pw::cli

@@ -53,4 +53,10 @@ struct SecretError : Error {
   explicit SecretError(const std::string& m) : Error(ExitCode::secret_missing, m) {}
 };
 
+/// An image build failed; details() holds the failing step and the last lines of the log.
+struct BuildError : Error {
+  BuildError(const std::string& m, std::string details)
+      : Error(ExitCode::build_failed, m, std::move(details)) {}
+};
+
 }  // namespace pw

@@ -17,7 +17,9 @@
 #include <boost/process/extend.hpp>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -681,8 +683,7 @@ class Execution {
     leader_exited_ = true;
     grace_.cancel();
     tick_.cancel();
-    // The command is over: what it left in its group is killed outright so no grandchild
-    // outlives the step or holds the pipes open; the unreaped leader pins the group id.
+    // Grandchildren: the step is over, so kill the rest of its group; none may hold the pipes.
     signal_group(SIGKILL);
     drain_.expires_after(k_drain_limit);
     drain_.async_wait([this](boost::system::error_code ec) {

@@ -30,23 +30,23 @@ struct Command {
   /// argv[0] without a '/' is looked up in the child's PATH (the parent's PATH when the child
   /// has none); with a '/' it is used as is, relative to working_dir.
   std::vector<std::string> argv;
-  std::filesystem::path working_dir;         ///< empty: the parent's working directory
-  EnvBase env_base = EnvBase::inherit;       ///< starting point of the child's environment
-  std::map<std::string, std::string> env;    ///< variables set (applied after env_unset)
-  std::vector<std::string> env_unset;        ///< variables removed from the base
-  std::optional<std::string> stdin_data;     ///< written to stdin then closed; none: /dev/null
+  std::filesystem::path working_dir;       ///< empty: the parent's working directory
+  EnvBase env_base = EnvBase::inherit;     ///< starting point of the child's environment
+  std::map<std::string, std::string> env;  ///< variables set (applied after env_unset)
+  std::vector<std::string> env_unset;      ///< variables removed from the base
+  std::optional<std::string> stdin_data;   ///< written to stdin then closed; none: /dev/null
   std::optional<std::chrono::milliseconds> timeout;  ///< wall-clock limit for the whole tree
   std::chrono::milliseconds kill_grace{2000};  ///< SIGTERM → SIGKILL delay on timeout/cancel
-  const std::atomic<bool>* cancel = nullptr;   ///< when it becomes true the tree is killed
+  const std::atomic<bool>* cancel = nullptr;   ///< polled every 50 ms; true: the tree is killed
 };
 
 /// How a process ended; distinguishes exit codes, signals, timeouts and start failures.
 struct ExitStatus {
   enum class Kind { exited, signaled, timed_out, cancelled, failed_to_start };
   Kind kind = Kind::exited;
-  int code = 0;         ///< exit code when kind == exited
-  int signal = 0;       ///< terminating signal when kind == signaled
-  std::string error;    ///< why it could not start, when kind == failed_to_start
+  int code = 0;       ///< exit code when kind == exited
+  int signal = 0;     ///< terminating signal when kind == signaled
+  std::string error;  ///< why it could not start, when kind == failed_to_start
 
   /// True when the process exited with code 0.
   bool ok() const { return kind == Kind::exited && code == 0; }

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <vector>
 
 #include "core/error.hpp"
 #include "spec/parser.hpp"
@@ -30,9 +30,20 @@ std::string read_spec_file(const std::filesystem::path& file) {
     throw SpecError("cannot read spec '" + file.string() + "': " + std::strerror(errno) +
                     "\n  hint: create " + k_default_spec_name + " at the repository root, or pass -f PATH");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // The size check above cannot see pipes and devices (-f <(...), -f /dev/zero): read at
+  // most one byte past the limit, whatever the file is.
+  std::string text;
+  std::vector<char> chunk(64 * 1024);
+  while (in && text.size() <= k_max_spec_bytes) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (text.size() > k_max_spec_bytes) {
+    throw SpecError("spec '" + file.string() + "' is larger than " +
+                    std::to_string(k_max_spec_bytes / 1024) +
+                    " KiB, the limit (is this really a pipeline spec?)");
+  }
+  return text;
 }
 
 // The nearest directory at or above start that holds .git (a work tree root).

@@ -16,8 +16,11 @@ Flow parse_flow(YamlReader& reader, const YAML::Node& node, std::size_t index) {
   Flow flow;
   flow.pos = reader.pos(node);
   const std::string what = "flow #" + std::to_string(index + 1);
+  const std::size_t problems = reader.problems();
   auto entries = reader.entries(node, what, k_flow_keys);
   if (!entries) return flow;
+  // A misspelt key ("branch") was reported with "did you mean": no second message for it.
+  const bool misspelt = reader.problems() > problems;
   int selectors = 0;
   for (const auto& e : *entries) {
     const std::string field = "'" + e.key + "' of " + what;
@@ -27,7 +30,9 @@ Flow parse_flow(YamlReader& reader, const YAML::Node& node, std::size_t index) {
       ++selectors;
       flow.ref_kind = e.key == "tags" ? RefKind::tag : RefKind::branch;
       for (auto& v : reader.string_list(e.value, field, Expand::no)) flow.patterns.push_back(v.value);
-      if (flow.patterns.empty()) reader.error(e.value, field + " is empty");
+      if (flow.patterns.empty()) {
+        reader.error(e.value, field + " is empty", "list patterns, e.g. [main, \"release/*\"]");
+      }
     } else if (e.key == "run") {
       flow.run = reader.string_list(e.value, field, Expand::no);
     } else if (e.key == "release") {
@@ -36,7 +41,7 @@ Flow parse_flow(YamlReader& reader, const YAML::Node& node, std::size_t index) {
       flow.promote = reader.located(e.value, field, Expand::no);
     }
   }
-  if (selectors != 1) {
+  if (selectors > 1 || (selectors == 0 && !misspelt)) {
     reader.error(flow.pos, what + " needs exactly one of 'branches' or 'tags'",
                  "e.g. branches: [\"feature/*\"]");
   }
@@ -58,6 +63,7 @@ std::vector<Flow> parse_flows(YamlReader& reader, const YAML::Node& node) {
                  "e.g. flows:\n    - { branches: [\"feature/*\"], run: [unit] }");
     return flows;
   }
+  reader.remember_empty_items(node);
   std::size_t index = 0;
   for (const auto& item : node) flows.push_back(parse_flow(reader, item, index++));
   return flows;

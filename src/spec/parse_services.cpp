@@ -9,8 +9,11 @@ const std::vector<std::string> k_ready_keys = {"tcp", "command", "healthcheck", 
 
 ReadyCheck parse_ready(YamlReader& reader, const YAML::Node& node, const std::string& what) {
   ReadyCheck ready;
+  const std::size_t problems = reader.problems();
   auto entries = reader.entries(node, what, k_ready_keys);
   if (!entries) return ready;
+  // A misspelt key ("tpc") was reported with "did you mean": no second message for it.
+  const bool misspelt = reader.problems() > problems;
   int kinds = 0;
   for (const auto& e : *entries) {
     const std::string field = "'" + e.key + "' of " + what;
@@ -32,7 +35,7 @@ ReadyCheck parse_ready(YamlReader& reader, const YAML::Node& node, const std::st
       if (auto d = reader.duration(e.value, field)) ready.interval = *d;
     }
   }
-  if (kinds != 1) {
+  if (kinds > 1 || (kinds == 0 && !misspelt)) {
     reader.error(node, what + " needs exactly one of 'tcp', 'command' or 'healthcheck'",
                  "e.g. ready: { tcp: 5432 }");
   }

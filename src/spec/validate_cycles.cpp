@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "plan/graph.hpp"
 #include "spec/validate_checks.hpp"
 
@@ -36,8 +38,10 @@ void check_cycles(const Spec& spec, Diagnostics& diagnostics) {
     }
   }
   if (auto cycle = promotion.find_cycle()) {
+    // The graph's edges point at 'from'; the message shows the way promotions go.
+    std::reverse(cycle->begin(), cycle->end());
     const Environment* first = spec.find_environment(cycle->front());
-    diagnostics.error(first->pos, "environments are promoted from each other in a cycle: " +
+    diagnostics.error(first->pos, "promotions between environments go round in a cycle: " +
                                       arrow_path(*cycle),
                       "one environment must be the start, without 'from'",
                       static_cast<int>(first->name.size()));

@@ -17,18 +17,20 @@ void check_path(const Located<std::string>& path, Want want, const std::string& 
                         span);
       return;
     case PathState::missing:
-      diagnostics.error(path.pos, what + " does not exist", "", span);
+      diagnostics.error(path.pos, what + " does not exist",
+                        "paths are relative to the repository root", span);
       return;
     case PathState::file:
       if (want == Want::directory) {
-        diagnostics.error(path.pos, what + " is a file, not a directory", "",
-                          span);
+        diagnostics.error(path.pos, what + " is a file, not a directory",
+                          "name the directory the build starts from", span);
       }
       return;
     case PathState::directory:
       if (want == Want::file) {
-        diagnostics.error(path.pos, what + " is a directory, not a file", "",
-                          span);
+        const std::string dir = path.value.ends_with('/') ? path.value : path.value + "/";
+        diagnostics.error(path.pos, what + " is a directory, not a file",
+                          "name the file itself, e.g. '" + dir + "Dockerfile'", span);
       }
       return;
   }
@@ -39,7 +41,18 @@ void check_path(const Located<std::string>& path, Want want, const std::string& 
 void check_paths(const Spec& spec, const PathProbe& probe, Diagnostics& diagnostics) {
   for (const auto& image : spec.images) {
     const std::string owner = "image '" + image.name + "'";
-    check_path(image.dockerfile, Want::file, "Dockerfile", owner, probe, diagnostics);
+    if (image.dockerfile.pos == image.pos) {
+      // No 'dockerfile:' given: the default is reported at the image's name.
+      if (probe.probe(image.dockerfile.value) != PathState::file) {
+        diagnostics.error(image.pos,
+                          owner + " gives no 'dockerfile' and the repository root has no '" +
+                              image.dockerfile.value + "' file",
+                          "add dockerfile: PATH (relative to the repository root)",
+                          static_cast<int>(image.name.size()));
+      }
+    } else {
+      check_path(image.dockerfile, Want::file, "Dockerfile", owner, probe, diagnostics);
+    }
     check_path(image.context, Want::directory, "build context", owner, probe, diagnostics);
     for (const auto& path : image.paths) {
       check_path(path, Want::any, "input path", owner, probe, diagnostics);

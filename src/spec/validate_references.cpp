@@ -25,12 +25,13 @@ NameSet names_of(const std::vector<T>& items) {
   return names;
 }
 
-// Reports ref when it is not one of names, with the nearest name as a hint.
+// Reports ref when it is not one of names, with the nearest name as a hint; the underline
+// covers span columns (0: the name's length).
 void check_ref(const Located<std::string>& ref, const NameSet& defined, const std::string& kind,
-               const std::string& where, Diagnostics& diagnostics) {
+               const std::string& where, Diagnostics& diagnostics, int span = 0) {
   if (defined.set.count(ref.value) != 0) return;
   const std::string message = "unknown " + kind + " '" + ref.value + "' in " + where;
-  const int span = static_cast<int>(ref.value.size());
+  if (span == 0) span = static_cast<int>(ref.value.size());
   if (diagnostics.full()) {
     diagnostics.error(ref.pos, message, "", span);  // only counted: skip the costly hint
     return;
@@ -71,8 +72,13 @@ void check_env_secrets(const VarList& env, const Names& names, const std::string
   if (names.secrets.empty()) return;
   for (const auto& [key, value] : env) {
     for (const auto& secret : secret_references(value.value)) {
+      // value.pos is where the value starts: a placeholder there is underlined whole, one
+      // further in gets a caret at the value's start.
+      const std::string placeholder = "${secret:" + secret + "}";
+      const int span = value.value.starts_with(placeholder) ? static_cast<int>(placeholder.size())
+                                                            : 1;
       check_ref({secret, value.pos}, names.secrets, "secret", "'" + key + "' of " + where,
-                diagnostics);
+                diagnostics, span);
     }
   }
 }
@@ -104,7 +110,8 @@ void check_environment(const Environment& env, const Names& names, Diagnostics& 
   const std::string where = "environment '" + env.name + "'";
   if (env.from) {
     if (env.from->value == env.name) {
-      diagnostics.error(env.from->pos, where + " cannot be promoted from itself", "",
+      diagnostics.error(env.from->pos, where + " cannot be promoted from itself",
+                        "name the environment it is promoted from, or remove 'from'",
                         static_cast<int>(env.from->value.size()));
     } else {
       check_ref(*env.from, names.environments, "environment", "'from' of " + where, diagnostics);

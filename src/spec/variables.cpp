@@ -49,7 +49,8 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
   if (rest.empty()) {
     if (!value) {
       return ExpansionError{offset, body.size() + 3, "variable '" + std::string(name) + "' is not set",
-                            "set it in the environment or under 'variables:', or give a default: ${" +
+                            "set it in the environment or under 'variables:' (above its use), or "
+                            "give a default: ${" +
                                 std::string(name) + ":-value}"};
     }
     return *value;

@@ -26,7 +26,28 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// "did you mean" the nearest allowed key, or the list of them.
+std::string unknown_key_hint(const std::string& key, const std::vector<std::string>& allowed) {
+  const auto suggestion = closest_match(key, allowed);
+  return suggestion ? "did you mean '" + *suggestion + "'?" : "allowed keys: " + join(allowed);
+}
+
 constexpr std::string_view k_merge_key = "<<";
+// Mappings merged into one mapping, repeats and nested merges included: a few in real specs,
+// bounded so that a merge bomb (<<: [*a, *a, ...] with *a merging more) stays cheap.
+constexpr std::size_t k_max_merges = 1000;
+
+// True when text starts with an explicit YAML null ("~", "null", "Null", "NULL").
+bool starts_with_null_word(std::string_view text) {
+  for (std::string_view word : {"~", "null", "Null", "NULL"}) {
+    if (text.substr(0, word.size()) != word) continue;
+    if (text.size() == word.size()) return true;
+    const char next = text[word.size()];
+    return next == ' ' || next == ',' || next == '}' || next == ']' || next == '#' ||
+           next == '\r';
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -54,6 +75,10 @@ bool YamlReader::starts_with_quote(SourcePos p) const {
 SourcePos YamlReader::pos(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
   if (mark.is_null()) return {};
+  if (node.IsNull()) {
+    auto key = empty_value_keys_.find({mark.line, mark.column});
+    if (key != empty_value_keys_.end()) return key->second;
+  }
   SourcePos p{mark.line + 1, mark.column + 1};
   // Point at a quoted scalar's text, not at its opening quote.
   if (node.IsScalar() && starts_with_quote(p)) ++p.col;
@@ -78,33 +103,83 @@ void YamlReader::error(SourcePos p, std::string message, std::string hint, int s
   diagnostics_.error(p, std::move(message), std::move(hint), span);
 }
 
-bool YamlReader::merge_into(std::vector<MapEntry>& out, const YAML::Node& merged,
-                            const std::string& what) {
-  // "<<: *defaults" or "<<: [*a, *b]": keys written explicitly win over merged ones.
+void YamlReader::remember_empty_value(const YAML::Node& value, SourcePos key_pos) {
+  const YAML::Mark mark = value.Mark();
+  if (!value.IsNull() || mark.is_null()) return;
+  // An explicit "~" or "null" has a place of its own; only a missing value borrows the key's.
+  const auto line = static_cast<std::size_t>(mark.line);
+  const auto col = static_cast<std::size_t>(mark.column);
+  if (line < lines_.size() && col <= lines_[line].size() &&
+      starts_with_null_word(lines_[line].substr(col))) {
+    return;
+  }
+  empty_value_keys_.emplace(std::make_pair(mark.line, mark.column), key_pos);
+}
+
+void YamlReader::remember_empty_items(const YAML::Node& sequence) {
+  constexpr std::size_t k_max_scan = 256;  // blanks looked through back to the '-'
+  for (const auto& item : sequence) {
+    const YAML::Mark mark = item.Mark();
+    if (!item.IsNull() || mark.is_null()) continue;
+    // Walk back over blanks from where yaml-cpp put the empty item to its '-'.
+    auto line = static_cast<std::size_t>(mark.line);
+    auto col = static_cast<std::size_t>(mark.column);
+    for (std::size_t steps = 0; steps < k_max_scan && line < lines_.size(); ++steps) {
+      if (col == 0) {
+        if (line == 0) break;
+        col = lines_[--line].size();
+        continue;
+      }
+      const char c = lines_[line][--col];
+      if (c == ' ' || c == '\t' || c == '\r') continue;
+      if (c == '-') remember_empty_value(item, {static_cast<int>(line) + 1, static_cast<int>(col) + 1});
+      break;
+    }
+  }
+}
+
+void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
+                            const std::string& what, std::vector<YAML::Node>& visited) {
+  // "<<: *defaults" or "<<: [*a, *b]": keys written explicitly win over merged ones, earlier
+  // mappings over later ones, and a merged mapping's own keys over what it merges itself.
+  // What is not a mapping is reported and skipped; the mappings are merged all the same.
+  const std::string problem = "merge key '<<' in " + what + " expects a mapping or a list of mappings";
+  const std::string hint = "'<<: *NAME' merges the mapping marked '&NAME'";
   std::vector<YAML::Node> sources;
   if (merged.IsMap()) {
     sources.push_back(merged);
   } else if (merged.IsSequence()) {
     for (const auto& item : merged) sources.push_back(item);
+  } else {
+    error(merged, problem, hint);
   }
   for (const auto& source : sources) {
     if (!source.IsMap()) {
-      error(merged, "merge key '<<' in " + what + " expects a mapping or a list of mappings");
-      return false;
+      error(source, problem, hint);
+      continue;
     }
+    const bool seen = std::any_of(visited.begin(), visited.end(),
+                                  [&](const YAML::Node& v) { return v.is(source); });
+    if (seen) continue;
+    if (visited.size() == k_max_merges) {
+      error(merged, "too many merge keys '<<' in " + what,
+            "merge at most " + std::to_string(k_max_merges) + " mappings");
+      return;
+    }
+    visited.push_back(source);
+    std::optional<YAML::Node> nested;
     for (auto it = source.begin(); it != source.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
-      const bool present = std::any_of(out.begin(), out.end(),
-                                       [&](const MapEntry& e) { return e.key == key; });
-      if (!present) out.push_back(MapEntry{key, pos(it->first), it->second});
+      if (key == k_merge_key) {
+        nested = it->second;
+      } else if (keys.emplace(key, pos(it->first)).second) {
+        remember_empty_value(it->second, pos(it->first));
+        out.push_back(MapEntry{key, pos(it->first), it->second});
+      }
     }
+    if (nested) merge_into(out, keys, *nested, what, visited);
   }
-  if (sources.empty()) {
-    error(merged, "merge key '<<' in " + what + " expects a mapping or a list of mappings");
-    return false;
-  }
-  return true;
 }
 
 std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
@@ -115,6 +190,7 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
     return std::nullopt;
   }
   std::vector<MapEntry> out;
+  KeyIndex keys;  // hashed: a hostile mapping may hold a hundred thousand keys
   std::vector<YAML::Node> merges;
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) {
@@ -126,29 +202,28 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
       merges.push_back(it->second);
       continue;
     }
-    auto previous = std::find_if(out.begin(), out.end(), [&](const MapEntry& e) { return e.key == key; });
-    if (previous != out.end()) {
+    auto [previous, inserted] = keys.emplace(key, pos(it->first));
+    if (!inserted) {
       error(it->first, "duplicate key '" + key + "' in " + what,
-            "first given at line " + std::to_string(previous->key_pos.line) +
+            "first given at line " + std::to_string(previous->second.line) +
                 "; remove one of them");
       continue;
     }
+    remember_empty_value(it->second, pos(it->first));
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      const auto suggestion = closest_match(key, allowed);
-      error(it->first, "unknown key '" + key + "' in " + what,
-            suggestion ? "did you mean '" + *suggestion + "'?" : "allowed keys: " + join(allowed));
+      error(it->first, "unknown key '" + key + "' in " + what, unknown_key_hint(key, allowed));
       continue;
     }
     out.push_back(MapEntry{key, pos(it->first), it->second});
   }
+  std::vector<YAML::Node> visited;
   for (const auto& merged : merges) {
-    std::vector<MapEntry> before = out;
-    if (!merge_into(out, merged, what)) continue;
-    for (std::size_t i = before.size(); i < out.size(); ++i) {
+    const std::size_t before = out.size();
+    merge_into(out, keys, merged, what, visited);
+    for (std::size_t i = before; i < out.size(); ++i) {
       if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), out[i].key) == allowed.end()) {
-        const auto suggestion = closest_match(out[i].key, allowed);
         error(out[i].key_pos, "unknown key '" + out[i].key + "' (merged into " + what + ")",
-              suggestion ? "did you mean '" + *suggestion + "'?" : "");
+              unknown_key_hint(out[i].key, allowed));
       }
     }
   }
@@ -165,15 +240,45 @@ void YamlReader::require(const std::vector<MapEntry>& entries,
   }
 }
 
+std::optional<SourcePos> YamlReader::position_in(const YAML::Node& node, const std::string& text,
+                                                 std::size_t offset, std::size_t length) const {
+  const SourcePos start = pos(node);
+  if (start.line <= 0 || offset > text.size()) return std::nullopt;
+  const std::string_view first = lines_[static_cast<std::size_t>(start.line - 1)];
+  const std::size_t col = static_cast<std::size_t>(start.col - 1);
+  if (col < first.size() && first[col] == '|') {
+    // A literal block scalar: text line k is file line start.line + 1 + k, after indentation.
+    const std::size_t k = static_cast<std::size_t>(
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    const std::size_t nl = offset == 0 ? std::string::npos : text.rfind('\n', offset - 1);
+    const std::size_t from = nl == std::string::npos ? 0 : nl + 1;
+    const std::string_view text_line =
+        std::string_view(text).substr(from, text.find('\n', from) - from);
+    const std::size_t index = static_cast<std::size_t>(start.line) + k;
+    if (index >= lines_.size() || !lines_[index].ends_with(text_line)) return std::nullopt;
+    const std::size_t indent = lines_[index].size() - text_line.size();
+    return SourcePos{static_cast<int>(index + 1), static_cast<int>(indent + offset - from + 1)};
+  }
+  // One-line scalars: trusted only when the file holds the same bytes there (escapes in
+  // double-quoted strings and folded lines would shift the column).
+  if (text.find('\n') != std::string::npos || col + offset > first.size()) return std::nullopt;
+  if (first.substr(col + offset, length) != std::string_view(text).substr(offset, length)) {
+    return std::nullopt;
+  }
+  return SourcePos{start.line, static_cast<int>(col + offset + 1)};
+}
+
 std::string YamlReader::expand(const YAML::Node& node, const std::string& text,
                                const std::string& what) {
   auto result = expand_variables(text, lookup_, nullptr);
   if (result) return result.value();
   const ExpansionError& e = result.error();
-  SourcePos p = pos(node);
-  // Point inside single-line values; block scalars get the value's start.
-  if (text.find('\n') == std::string::npos && p.line > 0) p.col += static_cast<int>(e.offset);
-  error(p, e.message + " in " + what, e.hint, static_cast<int>(e.length));
+  // Point at the faulty "${" when its place in the file is certain, else at the value.
+  if (auto at = position_in(node, text, e.offset, e.length)) {
+    error(*at, e.message + " in " + what, e.hint, static_cast<int>(e.length));
+  } else {
+    error(pos(node), e.message + " in " + what, e.hint);
+  }
   return text;
 }
 
@@ -221,8 +326,11 @@ std::optional<int> YamlReader::integer(const YAML::Node& node, const std::string
 
 std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node,
                                                               const std::string& what) {
+  if (!node.IsScalar()) {
+    error(node, what + " must be a duration such as 90s, not " + describe_node(node));
+    return std::nullopt;
+  }
   auto text = string(node, what, Expand::no);
-  if (!text) return std::nullopt;
   auto parsed = parse_duration(*text);
   if (parsed) return parsed.value();
   error(node, "malformed duration '" + *text + "' for " + what + ": " + parsed.error(),
@@ -242,6 +350,7 @@ std::vector<Located<std::string>> YamlReader::string_list(const YAML::Node& node
     error(node, what + " must be a list of strings, not " + describe_node(node));
     return out;
   }
+  remember_empty_items(node);
   for (const auto& item : node) {
     if (auto value = located(item, "each entry of " + what, expand_mode)) out.push_back(*value);
   }

@@ -68,6 +68,8 @@ class YamlReader {
                                                 Expand expand = Expand::yes);
   /// A mapping of names to scalar values (env, args, variables), in document order.
   VarList var_map(const YAML::Node& node, const std::string& what);
+  /// Makes later reports about an empty item ("-" alone) of sequence point at its '-'.
+  void remember_empty_items(const YAML::Node& sequence);
 
   /// Records a problem at a node.
   void error(const YAML::Node& node, std::string message, std::string hint = {});
@@ -84,7 +86,7 @@ class YamlReader {
   using KeyIndex = std::unordered_map<std::string, SourcePos>;
 
   std::string expand(const YAML::Node& node, const std::string& text, const std::string& what);
-  bool merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
+  void merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
                   const std::string& what, std::vector<YAML::Node>& visited);
   int span_of(const YAML::Node& node) const;
   bool starts_with_quote(SourcePos p) const;

@@ -15,6 +15,23 @@ struct Unit {
 // Longest suffix first so that "ms" is not read as "m" followed by garbage.
 constexpr Unit k_units[] = {{"ms", 1}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}};
 
+// Durations are kept in an int of milliseconds: a little over 596 hours.
+constexpr long long k_max_millis = std::numeric_limits<int>::max();
+
+std::string too_large() {
+  return "longer than " + std::to_string(k_max_millis / 3'600'000) + "h, the longest allowed";
+}
+
+// Why rest, which follows the number, does not start with a unit.
+std::string unit_problem(std::string_view rest, long long number) {
+  const std::string after = " after '" + std::to_string(number) + "'";
+  if (rest.empty()) return "missing unit" + after + " (use h, m, s or ms)";
+  if (rest.front() == '.') return "fractions are not supported; combine units instead, e.g. 1m30s";
+  std::size_t end = 0;
+  while (end < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+  return "unknown unit '" + std::string(rest.substr(0, end)) + "'" + after + " (use h, m, s or ms)";
+}
+
 }  // namespace
 
 Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view text) {
@@ -28,7 +45,7 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
     long long number = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
       number = number * 10 + (text[i] - '0');
-      if (number > 10'000'000) return std::string("duration is too large");
+      if (number > k_max_millis) return too_large();
       ++i;
     }
     const Unit* unit = nullptr;
@@ -38,12 +55,10 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
         break;
       }
     }
-    if (unit == nullptr) {
-      return "missing unit after '" + std::to_string(number) + "' (use h, m, s or ms)";
-    }
+    if (unit == nullptr) return unit_problem(text.substr(i), number);
     i += unit->suffix.size();
     total += number * unit->millis;
-    if (total > std::numeric_limits<int>::max()) return std::string("duration is too large");
+    if (total > k_max_millis) return too_large();
   }
   return std::chrono::milliseconds(total);
 }

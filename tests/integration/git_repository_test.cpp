@@ -1,20 +1,15 @@
 // The git adapter's Repository against real repositories made with the git CLI: every answer
 // is checked against what git itself says about the same repository.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,101 +18,49 @@
 #include "core/exit_code.hpp"
 #include "git/failure.hpp"
 #include "git/repository.hpp"
+#include "proc/process.hpp"
+#include "util/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Output of a finished command.
-struct Ran {
-  int exit_code = -1;
-  std::string out;  ///< stdout, byte for byte
-};
-
-/// Runs argv (looked up in PATH) without a shell, capturing stdout; stdin is `stdin_file` (or
-/// /dev/null), stderr goes to the test's log. Only the test harness starts processes this way.
-Ran run(const std::vector<std::string>& argv, const fs::path& stdin_file = {}) {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (pid == 0) {
-    const int in = ::open(stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY);
-    if (in < 0) {
-      ::_exit(126);
-    }
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) {
-      args.push_back(const_cast<char*>(arg.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
-  Ran ran;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    ran.out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
+/// Runs argv through pw::proc (the one way the project starts processes), with `stdin_data`
+/// on stdin when given.
+pw::proc::Captured run(const std::vector<std::string>& argv,
+                       std::optional<std::string> stdin_data = std::nullopt) {
+  pw::proc::SystemProcessRunner runner;
+  pw::proc::Command command;
+  command.argv = argv;
+  command.stdin_data = std::move(stdin_data);
+  command.timeout = std::chrono::seconds(60);
+  return pw::proc::capture(runner, command);
 }
 
-/// Runs `git -C dir args...`; throws (failing the test) unless it exits 0. Returns stdout.
-std::string git_raw(const fs::path& dir, const std::vector<std::string>& args,
-                    const fs::path& stdin_file = {}) {
+/// Runs `git -C dir args...` and returns its stdout (without the final newline); throws,
+/// failing the test, unless git exits 0.
+std::string git(const fs::path& dir, const std::vector<std::string>& args,
+                std::optional<std::string> stdin_data = std::nullopt) {
   std::vector<std::string> argv = {"git", "-C", dir.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  Ran ran = run(argv, stdin_file);
-  if (ran.exit_code != 0) {
+  const pw::proc::Captured ran = run(argv, std::move(stdin_data));
+  if (!ran.status.ok()) {
     std::string command;
     for (const std::string& arg : argv) {
       command += arg + " ";
     }
-    throw std::runtime_error("command failed (" + std::to_string(ran.exit_code) + "): " + command);
+    throw std::runtime_error(command + "failed (" + ran.status.describe() + "): " + ran.err);
   }
   return ran.out;
 }
 
-/// Like git_raw, without the trailing newline (for one-line answers such as rev-parse).
-std::string git(const fs::path& dir, const std::vector<std::string>& args,
-                const fs::path& stdin_file = {}) {
-  std::string out = git_raw(dir, args, stdin_file);
-  while (!out.empty() && out.back() == '\n') {
-    out.pop_back();
-  }
-  return out;
-}
-
-/// Splits NUL-terminated records (the output of git's -z options).
+/// Splits NUL-separated records (the output of git's -z options).
 std::set<std::string> split_nul(const std::string& text) {
   std::set<std::string> items;
   std::size_t start = 0;
   while (start < text.size()) {
-    const std::size_t end = text.find('\0', start);
+    const std::size_t end = std::min(text.find('\0', start), text.size());
     items.insert(text.substr(start, end - start));
-    if (end == std::string::npos) {
-      break;
-    }
     start = end + 1;
   }
   return items;
@@ -132,38 +75,22 @@ void write_file(const fs::path& path, const std::string& content) {
   }
 }
 
-/// A fresh directory under the system temp dir, removed with everything in it at the end.
-class TempDir {
+/// A fresh temporary directory, named by its canonical path (the form git prints).
+class Scratch {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "pw-git-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = fs::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
   const fs::path& path() const { return path_; }
 
  private:
-  fs::path path_;
+  pw::TempDir dir_{"pw-git-test"};
+  fs::path path_ = fs::canonical(dir_.path());
 };
 
-/// `git init` with a fixed identity and no user-level surprises (signing, eol conversion).
-void init_repo(const fs::path& dir, const std::vector<std::string>& extra_init_args = {}) {
-  std::vector<std::string> args = {"init", "-q", "-b", "main"};
-  args.insert(args.end(), extra_init_args.begin(), extra_init_args.end());
+/// `git init` on branch main, with a fixed identity and no user-level surprises (signing,
+/// eol conversion) written straight into the new repository's config.
+void init_repo(const fs::path& dir) {
   fs::create_directories(dir);
-  git(dir, args);
-  // Appended to the repository's own config (one process instead of five `git config`).
-  std::ofstream config(fs::path(git(dir, {"rev-parse", "--absolute-git-dir"})) / "config",
-                       std::ios::app);
+  git(dir, {"init", "-q", "-b", "main"});
+  std::ofstream config(dir / ".git" / "config", std::ios::app);
   config << "[user]\n\tname = Pipewright Test\n\temail = test@pipewright.invalid\n"
          << "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n"
          << "[core]\n\tautocrlf = false\n";
@@ -174,17 +101,17 @@ void commit_all(const fs::path& dir, const std::string& message) {
   git(dir, {"commit", "-q", "-m", message});
 }
 
-using pw::git::BareRepository;
-using pw::git::GitFailure;
-using pw::git::Repository;
-
-Repository open_repo(const fs::path& start) {
-  auto repo = Repository::discover(start);
+pw::git::Repository open_repo(const fs::path& start) {
+  auto repo = pw::git::Repository::discover(start);
   if (!repo) {
     throw std::runtime_error("discover failed: " + repo.error().message);
   }
   return std::move(repo).value();
 }
+
+using pw::git::BareRepository;
+using pw::git::GitFailure;
+using pw::git::Repository;
 
 template <class T>
 T ok(pw::Result<T, GitFailure> result) {
@@ -231,7 +158,7 @@ class GitRepositoryTest : public ::testing::Test {
     return git(root_, {"rev-parse", "--verify", "--quiet", rev});
   }
 
-  TempDir dir_;
+  Scratch dir_;
   fs::path root_;
 };
 
@@ -245,7 +172,7 @@ TEST_F(GitRepositoryTest, DiscoverFromASubdirectoryFindsTheTopOfTheWorkingCopy) 
 TEST_F(GitRepositoryTest, DiscoverOutsideAnyRepositoryFailsClearly) {
   const fs::path lonely = dir_.path() / "not-a-repo" / "deeper";
   fs::create_directories(lonely);
-  if (run({"git", "-C", lonely.string(), "rev-parse", "--git-dir"}).exit_code == 0) {
+  if (run({"git", "-C", lonely.string(), "rev-parse", "--git-dir"}).status.ok()) {
     GTEST_SKIP() << "the temp directory itself is inside a git repository";
   }
   const auto repo = Repository::discover(lonely);
@@ -359,7 +286,7 @@ TEST_F(GitRepositoryTest, UnbornRepositoryGivesTheClearError) {
 TEST_F(GitRepositoryTest, StatusDirtyCountsTrackedChangesOnlyAndAgreesWithGit) {
   const Repository repo = open_repo(root_);
   auto git_dirty = [&] {
-    return !git_raw(root_, {"status", "--porcelain", "--untracked-files=no"}).empty();
+    return !git(root_, {"status", "--porcelain", "--untracked-files=no"}).empty();
   };
   auto check = [&](bool expected, const std::string& situation) {
     EXPECT_EQ(ok(repo.status_dirty()), expected) << situation;
@@ -438,7 +365,7 @@ TEST_F(GitRepositoryTest, ChangedPathsMatchesGitDiffNameOnly) {
 
   const Repository repo = open_repo(root_);
   auto git_changed = [&](const std::string& from, const std::string& to) {
-    return split_nul(git_raw(root_, {"diff", "--name-only", "--no-renames", "-z", from, to}));
+    return split_nul(git(root_, {"diff", "--name-only", "--no-renames", "-z", from, to}));
   };
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"HEAD~1", "HEAD"}, {"HEAD~2", "HEAD"}, {"v1", "light"}, {"HEAD", "HEAD~2"}}) {
@@ -456,10 +383,11 @@ TEST_F(GitRepositoryTest, ChangedPathsMatchesGitDiffNameOnly) {
   EXPECT_TRUE(same.empty());
   const std::vector<std::string> sorted = ok(repo.changed_paths("HEAD~2", "HEAD"));
   EXPECT_TRUE(std::is_sorted(sorted.begin(), sorted.end()));
+  EXPECT_EQ(as_set(sorted).size(), sorted.size()) << "each path once";
 
   // From the empty tree: every file of the commit.
   EXPECT_EQ(as_set(ok(repo.changed_paths("", "HEAD"))),
-            split_nul(git_raw(root_, {"ls-tree", "-r", "-z", "--name-only", "HEAD"})));
+            split_nul(git(root_, {"ls-tree", "-r", "-z", "--name-only", "HEAD"})));
 }
 
 TEST_F(GitRepositoryTest, MergeBaseMatchesGitMergeBase) {
@@ -480,7 +408,7 @@ TEST_F(GitRepositoryTest, MergeBaseMatchesGitMergeBase) {
   git(root_, {"rm", "-q", "-r", "-f", "."});
   write_file(root_ / "other.txt", "o\n");
   commit_all(root_, "unrelated root");
-  EXPECT_NE(run({"git", "-C", root_.string(), "merge-base", "main", "unrelated"}).exit_code, 0);
+  EXPECT_FALSE(run({"git", "-C", root_.string(), "merge-base", "main", "unrelated"}).status.ok());
   const std::string message = error_of(repo.merge_base("main", "unrelated"));
   EXPECT_NE(message.find("no common ancestor"), std::string::npos) << message;
 }

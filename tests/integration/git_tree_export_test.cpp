@@ -1,16 +1,15 @@
 // The git adapter's exports against real repositories made with the git CLI: what lands in
 // the destination is compared file by file with what git says the commit (or index) holds.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -19,101 +18,49 @@
 
 #include "git/repository.hpp"
 #include "git/tree_export.hpp"
+#include "proc/process.hpp"
+#include "util/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Output of a finished command.
-struct Ran {
-  int exit_code = -1;
-  std::string out;  ///< stdout, byte for byte
-};
-
-/// Runs argv (looked up in PATH) without a shell, capturing stdout; stdin is `stdin_file` (or
-/// /dev/null), stderr goes to the test's log. Only the test harness starts processes this way.
-Ran run(const std::vector<std::string>& argv, const fs::path& stdin_file = {}) {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (pid == 0) {
-    const int in = ::open(stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY);
-    if (in < 0) {
-      ::_exit(126);
-    }
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) {
-      args.push_back(const_cast<char*>(arg.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
-  Ran ran;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    ran.out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
+/// Runs argv through pw::proc (the one way the project starts processes), with `stdin_data`
+/// on stdin when given.
+pw::proc::Captured run(const std::vector<std::string>& argv,
+                       std::optional<std::string> stdin_data = std::nullopt) {
+  pw::proc::SystemProcessRunner runner;
+  pw::proc::Command command;
+  command.argv = argv;
+  command.stdin_data = std::move(stdin_data);
+  command.timeout = std::chrono::seconds(60);
+  return pw::proc::capture(runner, command);
 }
 
-/// Runs `git -C dir args...`; throws (failing the test) unless it exits 0. Returns stdout.
-std::string git_raw(const fs::path& dir, const std::vector<std::string>& args,
-                    const fs::path& stdin_file = {}) {
+/// Runs `git -C dir args...` and returns its stdout (without the final newline); throws,
+/// failing the test, unless git exits 0.
+std::string git(const fs::path& dir, const std::vector<std::string>& args,
+                std::optional<std::string> stdin_data = std::nullopt) {
   std::vector<std::string> argv = {"git", "-C", dir.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  Ran ran = run(argv, stdin_file);
-  if (ran.exit_code != 0) {
+  const pw::proc::Captured ran = run(argv, std::move(stdin_data));
+  if (!ran.status.ok()) {
     std::string command;
     for (const std::string& arg : argv) {
       command += arg + " ";
     }
-    throw std::runtime_error("command failed (" + std::to_string(ran.exit_code) + "): " + command);
+    throw std::runtime_error(command + "failed (" + ran.status.describe() + "): " + ran.err);
   }
   return ran.out;
 }
 
-/// Like git_raw, without the trailing newline (for one-line answers such as rev-parse).
-std::string git(const fs::path& dir, const std::vector<std::string>& args,
-                const fs::path& stdin_file = {}) {
-  std::string out = git_raw(dir, args, stdin_file);
-  while (!out.empty() && out.back() == '\n') {
-    out.pop_back();
-  }
-  return out;
-}
-
-/// Splits NUL-terminated records (the output of git's -z options).
+/// Splits NUL-separated records (the output of git's -z options).
 std::set<std::string> split_nul(const std::string& text) {
   std::set<std::string> items;
   std::size_t start = 0;
   while (start < text.size()) {
-    const std::size_t end = text.find('\0', start);
+    const std::size_t end = std::min(text.find('\0', start), text.size());
     items.insert(text.substr(start, end - start));
-    if (end == std::string::npos) {
-      break;
-    }
     start = end + 1;
   }
   return items;
@@ -128,45 +75,22 @@ void write_file(const fs::path& path, const std::string& content) {
   }
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-/// A fresh directory under the system temp dir, removed with everything in it at the end.
-class TempDir {
+/// A fresh temporary directory, named by its canonical path (the form git prints).
+class Scratch {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "pw-git-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = fs::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
   const fs::path& path() const { return path_; }
 
  private:
-  fs::path path_;
+  pw::TempDir dir_{"pw-git-test"};
+  fs::path path_ = fs::canonical(dir_.path());
 };
 
-/// `git init` with a fixed identity and no user-level surprises (signing, eol conversion).
-void init_repo(const fs::path& dir, const std::vector<std::string>& extra_init_args = {}) {
-  std::vector<std::string> args = {"init", "-q", "-b", "main"};
-  args.insert(args.end(), extra_init_args.begin(), extra_init_args.end());
+/// `git init` on branch main, with a fixed identity and no user-level surprises (signing,
+/// eol conversion) written straight into the new repository's config.
+void init_repo(const fs::path& dir) {
   fs::create_directories(dir);
-  git(dir, args);
-  // Appended to the repository's own config (one process instead of five `git config`).
-  std::ofstream config(fs::path(git(dir, {"rev-parse", "--absolute-git-dir"})) / "config",
-                       std::ios::app);
+  git(dir, {"init", "-q", "-b", "main"});
+  std::ofstream config(dir / ".git" / "config", std::ios::app);
   config << "[user]\n\tname = Pipewright Test\n\temail = test@pipewright.invalid\n"
          << "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n"
          << "[core]\n\tautocrlf = false\n";
@@ -177,16 +101,23 @@ void commit_all(const fs::path& dir, const std::string& message) {
   git(dir, {"commit", "-q", "-m", message});
 }
 
-using pw::git::ExportStats;
-using pw::git::GitFailure;
-using pw::git::Repository;
-
-Repository open_repo(const fs::path& start) {
-  auto repo = Repository::discover(start);
+pw::git::Repository open_repo(const fs::path& start) {
+  auto repo = pw::git::Repository::discover(start);
   if (!repo) {
     throw std::runtime_error("discover failed: " + repo.error().message);
   }
   return std::move(repo).value();
+}
+
+using pw::git::ExportStats;
+using pw::git::GitFailure;
+using pw::git::Repository;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
 }
 
 /// Every regular file and symlink below dir (symlinks not followed), relative, '/'-separated.
@@ -221,6 +152,12 @@ mode_t mode_bits(const fs::path& path) {
   return info.st_mode & 07777;
 }
 
+/// One entry of `git ls-tree -r`: its mode ("100644", "120000", ...) and object id.
+struct TreeEntry {
+  std::string mode;
+  std::string oid;
+};
+
 const std::string k_binary("\x00\x01\xff\xfe binary \x00 end", 18);
 
 /// A committed tree with every kind of entry:
@@ -252,8 +189,23 @@ class GitTreeExportTest : public ::testing::Test {
     dest_ = dir_.path() / "out";
   }
 
+  /// `git ls-tree -r --name-only`: every file, symlink and gitlink path of the commit.
   std::set<std::string> git_tracked(const std::string& commit) {
-    return split_nul(git_raw(root_, {"ls-tree", "-r", "-z", "--name-only", commit}));
+    return split_nul(git(root_, {"ls-tree", "-r", "-z", "--name-only", commit}));
+  }
+
+  /// `git ls-tree -r`: path -> mode and object id.
+  std::map<std::string, TreeEntry> git_entries(const std::string& commit) {
+    std::map<std::string, TreeEntry> entries;
+    for (const std::string& record : split_nul(git(root_, {"ls-tree", "-r", "-z", commit}))) {
+      // "<mode> SP <type> SP <oid> TAB <path>"
+      const std::size_t tab = record.find('\t');
+      const std::size_t first_space = record.find(' ');
+      const std::size_t second_space = record.find(' ', first_space + 1);
+      entries[record.substr(tab + 1)] = TreeEntry{
+          record.substr(0, first_space), record.substr(second_space + 1, tab - second_space - 1)};
+    }
+    return entries;
   }
 
   ExportStats export_ok(const std::string& commit, const fs::path& dest) {
@@ -265,7 +217,7 @@ class GitTreeExportTest : public ::testing::Test {
     return stats.value();
   }
 
-  TempDir dir_;
+  Scratch dir_;
   fs::path root_;
   fs::path dest_;
 };
@@ -280,24 +232,35 @@ TEST_F(GitTreeExportTest, ExportsExactlyTheTrackedFilesOfTheCommit) {
   EXPECT_TRUE(exported.count("my file.txt"));
   EXPECT_TRUE(exported.count("données/été.txt"));
   EXPECT_EQ(exported_directories(dest_),
-            split_nul(git_raw(root_, {"ls-tree", "-r", "-d", "-z", "--name-only", "HEAD"})));
+            split_nul(git(root_, {"ls-tree", "-r", "-d", "-z", "--name-only", "HEAD"})));
 }
 
-TEST_F(GitTreeExportTest, FileContentsEqualGitShow) {
+TEST_F(GitTreeExportTest, FileContentsAreTheCommittedBlobs) {
   export_ok("HEAD", dest_);
-  for (const std::string& path : git_tracked("HEAD")) {
-    if (fs::is_symlink(dest_ / path)) {
-      continue;
+  // git hashes each exported file; the ids must be the blobs of the commit, byte for byte.
+  std::vector<std::string> args = {"hash-object", "--no-filters", "--"};
+  std::vector<std::string> expected;
+  for (const auto& [path, entry] : git_entries("HEAD")) {
+    if (entry.mode == "100644" || entry.mode == "100755") {
+      args.push_back((dest_ / path).string());
+      expected.push_back(entry.oid);
     }
-    EXPECT_EQ(read_file(dest_ / path), git_raw(root_, {"show", "HEAD:" + path})) << path;
   }
+  ASSERT_GE(expected.size(), 8U);
+  std::vector<std::string> actual;
+  std::istringstream lines(git(root_, args));
+  for (std::string line; std::getline(lines, line);) {
+    actual.push_back(line);
+  }
+  EXPECT_EQ(actual, expected);
   EXPECT_EQ(read_file(dest_ / "binary.bin"), k_binary);
+  EXPECT_EQ(read_file(dest_ / "my file.txt"), "spaces\n");
   EXPECT_EQ(fs::file_size(dest_ / "empty.txt"), 0U);
 }
 
 TEST_F(GitTreeExportTest, ExecutableBitIsPreservedAndModesIgnoreTheUmask) {
-  ASSERT_EQ(git(root_, {"ls-tree", "HEAD", "run.sh"}).substr(0, 6), "100755");
-  ASSERT_EQ(git(root_, {"ls-tree", "HEAD", "README.md"}).substr(0, 6), "100644");
+  ASSERT_EQ(git_entries("HEAD")["run.sh"].mode, "100755");
+  ASSERT_EQ(git_entries("HEAD")["README.md"].mode, "100644");
   const mode_t previous = ::umask(077);
   const ExportStats stats = export_ok("HEAD", dest_);
   ::umask(previous);
@@ -309,8 +272,10 @@ TEST_F(GitTreeExportTest, ExecutableBitIsPreservedAndModesIgnoreTheUmask) {
 
 TEST_F(GitTreeExportTest, SymlinksStaySymlinksAndAreNotFollowed) {
   const ExportStats stats = export_ok("HEAD", dest_);
+  ASSERT_EQ(git_entries("HEAD")["link"].mode, "120000");
   ASSERT_TRUE(fs::is_symlink(dest_ / "link"));
-  EXPECT_EQ(fs::read_symlink(dest_ / "link").string(), git_raw(root_, {"show", "HEAD:link"}));
+  EXPECT_EQ(fs::read_symlink(dest_ / "link").string(),
+            git(root_, {"cat-file", "blob", "HEAD:link"}));
   EXPECT_EQ(read_file(dest_ / "link"), "print('app')\n");  // resolves inside the export
   ASSERT_TRUE(fs::is_symlink(dest_ / "dangling"));
   EXPECT_EQ(fs::read_symlink(dest_ / "dangling").string(), "../outside");
@@ -359,7 +324,7 @@ TEST_F(GitTreeExportTest, SubmodulesAreSkippedAndCounted) {
   const std::string commit = git(root_, {"rev-parse", "HEAD"});
   git(root_, {"update-index", "--add", "--cacheinfo", "160000," + commit + ",vendor/lib"});
   git(root_, {"commit", "-q", "-m", "add a gitlink"});
-  ASSERT_EQ(git(root_, {"ls-tree", "HEAD", "vendor/lib"}).substr(0, 6), "160000");
+  ASSERT_EQ(git_entries("HEAD")["vendor/lib"].mode, "160000");
 
   const ExportStats stats = export_ok("HEAD", dest_);
   EXPECT_EQ(stats.submodules_skipped, 1U);
@@ -369,19 +334,14 @@ TEST_F(GitTreeExportTest, SubmodulesAreSkippedAndCounted) {
   EXPECT_EQ(exported_entries(dest_), expected);
 }
 
-/// Builds a commit whose tree holds `name` -> a tree with "pwned.txt" (git mktree accepts
-/// names that a checkout would refuse).
+/// A commit whose tree holds "fine.txt" and `name` -> a tree with "pwned.txt" (git mktree
+/// accepts names that a checkout would refuse).
 std::string commit_with_hostile_entry(const fs::path& root, const std::string& name) {
-  const fs::path blob_file = root / ".." / "hostile-blob";
-  write_file(blob_file, "pwned\n");
-  const std::string blob = git(root, {"hash-object", "-w", blob_file.string()});
-  const fs::path inner_listing = root / ".." / "inner-listing";
-  write_file(inner_listing, "100644 blob " + blob + "\tpwned.txt\n");
-  const std::string inner = git(root, {"mktree"}, inner_listing);
-  const fs::path outer_listing = root / ".." / "outer-listing";
-  write_file(outer_listing,
-             "100644 blob " + blob + "\tfine.txt\n040000 tree " + inner + "\t" + name + "\n");
-  const std::string outer = git(root, {"mktree"}, outer_listing);
+  const std::string blob = git(root, {"hash-object", "-w", "--stdin"}, "pwned\n");
+  const std::string inner = git(root, {"mktree"}, "100644 blob " + blob + "\tpwned.txt\n");
+  const std::string outer =
+      git(root, {"mktree"},
+          "100644 blob " + blob + "\tfine.txt\n040000 tree " + inner + "\t" + name + "\n");
   return git(root, {"commit-tree", outer, "-m", "hostile"});
 }
 
@@ -460,7 +420,7 @@ TEST_F(GitTreeExportTest, WorktreeExportCopiesTheWorkingCopyOfTrackedFiles) {
   const ExportStats stats = result.value();
 
   std::set<std::string> expected;
-  for (const std::string& path : split_nul(git_raw(root_, {"ls-files", "-z"}))) {
+  for (const std::string& path : split_nul(git(root_, {"ls-files", "-z"}))) {
     if (fs::exists(fs::symlink_status(root_ / path))) {
       expected.insert(path);
     }
@@ -514,7 +474,7 @@ TEST_F(GitTreeExportTest, WorktreeExportDoesNotFollowADirectoryReplacedByASymlin
   EXPECT_FALSE(fs::exists(dest_ / "deep/a/b/c/d.txt"));
   EXPECT_EQ(result.value().deleted_skipped, 1U);
   // git agrees: through a symlinked directory the tracked file is gone.
-  EXPECT_NE(git_raw(root_, {"status", "--porcelain", "--", "deep/a/b/c/d.txt"}).find(" D "),
+  EXPECT_NE(git(root_, {"status", "--porcelain", "--", "deep/a/b/c/d.txt"}).find(" D "),
             std::string::npos);
 }
 

@@ -1,5 +1,7 @@
 // Integration tests of pw::proc against real processes (sh, cat, awk, env, ...).
 
+#include "proc/process.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -18,8 +20,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include "proc/process.hpp"
 
 namespace pw::proc {
 namespace {
@@ -109,11 +109,13 @@ bool parse_proc_stat(const std::string& text, ProcStat& stat) {
 
 bool read_proc_stat(const std::filesystem::path& stat_file, ProcStat& stat) {
   std::ifstream in(stat_file);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_proc_stat(text, stat);
+  std::string text;  // a single line
+  return static_cast<bool>(std::getline(in, text)) && parse_proc_stat(text, stat);
 }
 
-bool is_alive(const ProcStat& stat) { return stat.state != 'Z' && stat.state != 'X'; }
+bool is_alive(const ProcStat& stat) {
+  return stat.state != 'Z' && stat.state != 'X';
+}
 
 /// Processes of group pgid that have not exited; zombies do not count (our PID 1 may never
 /// reap orphans, so kill(-pgid, 0) would still succeed on them).
@@ -240,14 +242,15 @@ TEST(ProcessStart, MissingBinaryNamesTheProgram) {
 TEST(ProcessStart, MissingAbsolutePath) {
   const auto result = run_captured(make_command({"/nonexistent/pw-tool"}));
   EXPECT_EQ(result.status.kind, Kind::failed_to_start);
-  EXPECT_EQ(result.status.error, "could not start '/nonexistent/pw-tool': No such file or directory");
+  EXPECT_EQ(result.status.error,
+            "could not start '/nonexistent/pw-tool': No such file or directory");
 }
 
 TEST(ProcessStart, NotExecutable) {
   TempDir dir;
   const auto script = dir.file("script.sh");
-  write_file(script, "#!/bin/sh\necho hi\n", std::filesystem::perms::owner_read |
-                                                 std::filesystem::perms::owner_write);
+  write_file(script, "#!/bin/sh\necho hi\n",
+             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const auto result = run_captured(make_command({script}));
   EXPECT_EQ(result.status.kind, Kind::failed_to_start);
   EXPECT_EQ(result.status.error, "could not start '" + script + "': Permission denied");
@@ -325,8 +328,9 @@ TEST(ProcessEnv, EmptyBaseHoldsOnlyWhatIsSet) {
 TEST(ProcessEnv, SetOverridesAndUnsetRemoves) {
   ::setenv("PW_PROC_TEST_OVERRIDE", "old", 1);
   ::setenv("PW_PROC_TEST_REMOVED", "present", 1);
-  auto command = shell("printf '%s,%s,%s' \"$PW_PROC_TEST_OVERRIDE\" "
-                       "\"${PW_PROC_TEST_REMOVED-unset}\" \"$PW_PROC_TEST_NEW\"");
+  auto command = shell(
+      "printf '%s,%s,%s' \"$PW_PROC_TEST_OVERRIDE\" "
+      "\"${PW_PROC_TEST_REMOVED-unset}\" \"$PW_PROC_TEST_NEW\"");
   command.env["PW_PROC_TEST_OVERRIDE"] = "new";
   command.env["PW_PROC_TEST_NEW"] = "a value with spaces; $(not expanded)";
   command.env_unset = {"PW_PROC_TEST_REMOVED"};
@@ -417,7 +421,8 @@ TEST(ProcessStdin, ChildGetsDefaultSignals) {
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &previous_action);
   const auto pipeline = run_captured(shell("yes | head -n 1"));
-  const auto status = run_captured(make_command({"grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"}));
+  const auto status =
+      run_captured(make_command({"grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"}));
   ::sigaction(SIGPIPE, &previous_action, nullptr);
   ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
   EXPECT_TRUE(pipeline.status.ok()) << pipeline.status.describe();
@@ -488,8 +493,8 @@ TEST(ProcessOutput, CaptureKeepsStreamsApart) {
 TEST(ProcessOutput, LongLinesAreSplitIntoMiBChunks) {
   Recorder recorder;
   SystemProcessRunner runner;
-  const auto status = runner.run(
-      shell("head -c 3000000 /dev/zero | tr '\\0' a; echo; echo short"), recorder.sink());
+  const auto status = runner.run(shell("head -c 3000000 /dev/zero | tr '\\0' a; echo; echo short"),
+                                 recorder.sink());
   EXPECT_TRUE(status.ok()) << status.describe();
   std::vector<std::size_t> sizes;
   for (const auto& [stream, line] : recorder.lines) {
@@ -637,9 +642,8 @@ TEST(ProcessGroup, GrandchildHoldingStdoutDoesNotHang) {
   TempDir dir;
   const auto pid_file = dir.file("pid");
   const auto start = Clock::now();
-  const auto result =
-      run_captured(shell("echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; echo parent done",
-                         {pid_file}));
+  const auto result = run_captured(
+      shell("echo $$ > \"$1\"; sleep 30 & echo $! >> \"$1\"; echo parent done", {pid_file}));
   EXPECT_TRUE(result.status.ok()) << result.status.describe();
   EXPECT_EQ(result.out, "parent done");
   EXPECT_LT(seconds_since(start), 2.0);
@@ -655,10 +659,10 @@ TEST(ProcessGroup, EscapedGrandchildHoldingStdoutDoesNotHang) {
   const auto start = Clock::now();
   // The pid file is written after setsid, and the parent waits for it, so the escape has
   // happened before the group kill.
-  const auto result = run_captured(
-      shell("setsid sh -c 'echo $$ > \"$1\"; exec sleep 30' sh \"$1\" &"
-            " while [ ! -s \"$1\" ]; do sleep 0.01; done; echo parent done",
-            {pid_file}));
+  const auto result =
+      run_captured(shell("setsid sh -c 'echo $$ > \"$1\"; exec sleep 30' sh \"$1\" &"
+                         " while [ ! -s \"$1\" ]; do sleep 0.01; done; echo parent done",
+                         {pid_file}));
   const auto elapsed = seconds_since(start);
   const pid_t escaped = read_pid(pid_file);
   if (escaped > 0) {
@@ -698,8 +702,8 @@ TEST(ProcessConcurrency, EightRunsFromThreads) {
       for (int i = 0; i < 20000; ++i) {
         outcome.input += "run " + std::to_string(id) + " line " + std::to_string(i) + "\n";
       }
-      auto command = shell(std::string(k_list_fds) + "; cat; exit $(($1 + 10))",
-                           {std::to_string(id)});
+      auto command =
+          shell(std::string(k_list_fds) + "; cat; exit $(($1 + 10))", {std::to_string(id)});
       command.stdin_data = outcome.input;
       const auto caller = std::this_thread::get_id();
       SystemProcessRunner runner;

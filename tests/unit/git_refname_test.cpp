@@ -1,48 +1,29 @@
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "git/refname.hpp"
+#include "proc/process.hpp"
+#include "util/temp_dir.hpp"
 
 namespace {
 
 using pw::git::is_valid_tag_name;
 using pw::git::tag_name_problem;
 
-/// Runs argv (looked up in PATH) with output discarded; returns its exit code, or -1 when it
-/// could not run or was killed. No shell: names reach git byte for byte.
-int run_quietly(const std::vector<std::string>& argv) {
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    return -1;
-  }
-  if (pid == 0) {
-    std::FILE* null_out = std::freopen("/dev/null", "w", stdout);
-    std::FILE* null_err = std::freopen("/dev/null", "w", stderr);
-    static_cast<void>(null_out);
-    static_cast<void>(null_err);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) {
-      args.push_back(const_cast<char*>(arg.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-    return -1;
-  }
-  return WEXITSTATUS(status);
+/// Runs argv through pw::proc (no shell: names reach git byte for byte); true when it exits 0.
+bool succeeds(const std::vector<std::string>& argv) {
+  pw::proc::SystemProcessRunner runner;
+  pw::proc::Command command;
+  command.argv = argv;
+  command.timeout = std::chrono::seconds(30);
+  return pw::proc::capture(runner, command).status.ok();
 }
 
 bool git_available() {
-  return run_quietly({"git", "--version"}) == 0;
+  return succeeds({"git", "--version"});
 }
 
 /// What git itself accepts as a tag name: `git check-ref-format refs/tags/<name>`, plus the
@@ -52,7 +33,7 @@ bool git_accepts_tag(const std::string& name) {
   if (!name.empty() && name.front() == '-') {
     return false;
   }
-  return run_quietly({"git", "check-ref-format", "refs/tags/" + name}) == 0;
+  return succeeds({"git", "check-ref-format", "refs/tags/" + name});
 }
 
 const std::vector<std::string> k_valid = {
@@ -150,25 +131,21 @@ TEST(GitRefname, LeadingDashIsRefusedByGitTagItself) {
   if (!git_available()) {
     GTEST_SKIP() << "git is not installed";
   }
-  char dir_template[] = "/tmp/pw-git-refname-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
-  const std::vector<std::string> git = {
-      "git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"};
+  const pw::TempDir dir("pw-git-refname");
+  const std::vector<std::string> git = {"git",         "-C", dir.path().string(),       "-c",
+                                        "user.name=t", "-c", "user.email=t@example.com"};
   auto with = [&](std::vector<std::string> tail) {
     std::vector<std::string> argv = git;
     argv.insert(argv.end(), tail.begin(), tail.end());
     return argv;
   };
-  ASSERT_EQ(run_quietly({"git", "init", "-q", dir}), 0);
-  ASSERT_EQ(run_quietly(with({"commit", "-q", "--allow-empty", "-m", "c"})), 0);
-  EXPECT_EQ(run_quietly({"git", "check-ref-format", "refs/tags/-x"}), 0);  // the refname is fine
-  EXPECT_NE(run_quietly(with({"tag", "--", "-x"})), 0);                    // but git tag refuses
-  EXPECT_EQ(run_quietly(with({"tag", "--", "Staging"})), 0);
+  ASSERT_TRUE(succeeds(with({"init", "-q"})));
+  ASSERT_TRUE(succeeds(with({"commit", "-q", "--allow-empty", "-m", "c"})));
+  EXPECT_TRUE(succeeds({"git", "check-ref-format", "refs/tags/-x"}));  // the refname is fine
+  EXPECT_FALSE(succeeds(with({"tag", "--", "-x"})));                   // but git tag refuses
+  EXPECT_TRUE(succeeds(with({"tag", "--", "Staging"})));
   EXPECT_FALSE(is_valid_tag_name("-x"));
   EXPECT_TRUE(is_valid_tag_name("Staging"));
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }
 
 }  // namespace

@@ -38,8 +38,11 @@ TEST(Duration, RejectsMalformedText) {
   EXPECT_EQ(parse_duration("90").error(), "missing unit after '90' (use h, m, s or ms)");
   EXPECT_EQ(parse_duration("").error(), "empty duration");
   EXPECT_EQ(parse_duration("-5s").error(), "expected a number at '-5s'");
-  EXPECT_EQ(parse_duration("5 m").error(), "missing unit after '5' (use h, m, s or ms)");
-  EXPECT_EQ(parse_duration("99999999h").error(), "duration is too large");
+  EXPECT_EQ(parse_duration("5 m").error(), "unknown unit ' m' after '5' (use h, m, s or ms)");
+  EXPECT_EQ(parse_duration("1d").error(), "unknown unit 'd' after '1' (use h, m, s or ms)");
+  EXPECT_EQ(parse_duration("1.5m").error(),
+            "fractions are not supported; combine units instead, e.g. 1m30s");
+  EXPECT_EQ(parse_duration("99999999h").error(), "longer than 596h, the longest allowed");
 }
 
 TEST(Duration, FormatsCompactly) {

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "build/image_builder.hpp"
+
+// Human output: whole lines only (one lock, so parallel writers never interleave mid-line),
+// a "name | " prefix per source, color only on a terminal and never with NO_COLOR set.
+
+namespace pw::cli {
+
+/// Writes progress lines for people.
+class Console {
+ public:
+  /// Where streamed lines go: stdout (normal) or stderr (when stdout carries JSON).
+  enum class Target { stdout_and_stderr, stderr_only };
+
+  explicit Console(Target target);
+  /// A streamed line from a named source ("test | ...").
+  void line(std::string_view source, std::string_view text);
+  /// A status line ("==> building image 'test'").
+  void status(std::string_view text);
+  /// A note for the user ("note: ...") on stderr.
+  void note(std::string_view text);
+
+ private:
+  std::string paint(std::string_view text, const char* color) const;
+
+  std::mutex mutex_;
+  Target target_;
+  bool color_ = false;
+};
+
+/// Reports image builds on a Console.
+class ConsoleBuildReporter final : public build::BuildReporter {
+ public:
+  explicit ConsoleBuildReporter(Console& console) : console_(console) {}
+  void started(const std::string& image) override;
+  void line(const std::string& image, std::string_view text) override;
+  void finished(const build::BuiltImage& image) override;
+
+ private:
+  Console& console_;
+};
+
+}  // namespace pw::cli
