@@ -208,6 +208,8 @@ Spec parse_spec(const std::string& source, const VarLookup& env, Diagnostics& di
   for (const auto& [key, value] : spec.variables) values->emplace(key, value.value);
   reader.set_lookup(with_spec_variables(env, values));
   parse_body(reader, *entries, spec);
+  // What was read before the reader gave up is too partial to validate: report only that.
+  if (reader.exhausted()) return Spec{};
   if (spec.registry.empty()) spec.registry = "localhost:5000/" + spec.name;
   for (auto& environment : spec.environments) {
     if (environment.repository.empty()) environment.repository = spec.registry;

@@ -26,6 +26,21 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// A value quoted in a message: long ones (a whole script, a hostile megabyte) are cut.
+std::string shortened(const std::string& text) {
+  constexpr std::size_t k_max_quoted = 60;
+  if (text.size() <= k_max_quoted) return text;
+  std::size_t end = k_max_quoted;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
+// Keys and values the reader may copy out of the document, in number and in bytes: aliases
+// let a 4 MiB file repeat a megabyte-long value, or a mapping of thousands of keys, a million
+// times. Real specs hold a few thousand values.
+constexpr std::size_t k_max_read_values = 250'000;
+constexpr std::size_t k_max_read_bytes = 64 * 1024 * 1024;
+
 // "did you mean" the nearest allowed key, or the list of them.
 std::string unknown_key_hint(const std::string& key, const std::vector<std::string>& allowed) {
   const auto suggestion = closest_match(key, allowed);
@@ -55,7 +70,7 @@ std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Scalar: return "'" + shortened(node.Scalar()) + "'";
     case YAML::NodeType::Null: return "nothing";
     case YAML::NodeType::Undefined: return "nothing";
   }
@@ -93,6 +108,23 @@ int YamlReader::span_of(const YAML::Node& node) const {
   const std::size_t col = static_cast<std::size_t>(p.col - 1);
   if (col >= line.size()) return 1;
   return static_cast<int>(std::clamp<std::size_t>(node.Scalar().size(), 1, line.size() - col));
+}
+
+bool YamlReader::spend(const YAML::Node& node, std::size_t size) {
+  if (exhausted()) return false;
+  ++read_values_;
+  read_bytes_ += size;
+  if (!exhausted()) return true;
+  const std::string what = read_values_ > k_max_read_values
+                               ? std::to_string(k_max_read_values) + " keys and values"
+                               : std::to_string(k_max_read_bytes >> 20) + " MiB of text";
+  error(node, "the spec holds more than " + what + " (aliases included)",
+        "an alias ('*NAME') repeats all that it names; repeat less");
+  return false;
+}
+
+bool YamlReader::exhausted() const {
+  return read_values_ > k_max_read_values || read_bytes_ > k_max_read_bytes;
 }
 
 void YamlReader::error(const YAML::Node& node, std::string message, std::string hint) {
@@ -168,14 +200,17 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
     }
     visited.push_back(source);
     std::optional<YAML::Node> nested;
-    for (auto it = source.begin(); it != source.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string key = it->first.Scalar();
+    for (const auto& pair : source) {
+      const YAML::Node& key_node = pair.first;
+      if (!key_node.IsScalar()) continue;
+      if (!spend(key_node, key_node.Scalar().size())) return;
+      const std::string& key = key_node.Scalar();
+      const SourcePos key_pos = pos(key_node);
       if (key == k_merge_key) {
-        nested = it->second;
-      } else if (keys.emplace(key, pos(it->first)).second) {
-        remember_empty_value(it->second, pos(it->first));
-        out.push_back(MapEntry{key, pos(it->first), it->second});
+        nested = pair.second;
+      } else if (keys.emplace(key, key_pos).second) {
+        remember_empty_value(pair.second, key_pos);
+        out.push_back(MapEntry{key, key_pos, pair.second});
       }
     }
     if (nested) merge_into(out, keys, *nested, what, visited);
@@ -192,29 +227,32 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
   std::vector<MapEntry> out;
   KeyIndex keys;  // hashed: a hostile mapping may hold a hundred thousand keys
   std::vector<YAML::Node> merges;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      error(it->first, "keys in " + what + " must be plain names, not " + describe_node(it->first));
+  for (const auto& pair : node) {
+    const YAML::Node& key_node = pair.first;  // yaml-cpp's it->first copies nodes each time
+    if (!key_node.IsScalar()) {
+      error(key_node, "keys in " + what + " must be plain names, not " + describe_node(key_node));
       continue;
     }
-    const std::string key = it->first.Scalar();
+    if (!spend(key_node, key_node.Scalar().size())) return std::nullopt;
+    const std::string& key = key_node.Scalar();
     if (key == k_merge_key) {
-      merges.push_back(it->second);
+      merges.push_back(pair.second);
       continue;
     }
-    auto [previous, inserted] = keys.emplace(key, pos(it->first));
+    const SourcePos key_pos = pos(key_node);
+    auto [previous, inserted] = keys.emplace(key, key_pos);
     if (!inserted) {
-      error(it->first, "duplicate key '" + key + "' in " + what,
+      error(key_node, "duplicate key '" + key + "' in " + what,
             "first given at line " + std::to_string(previous->second.line) +
                 "; remove one of them");
       continue;
     }
-    remember_empty_value(it->second, pos(it->first));
+    remember_empty_value(pair.second, key_pos);
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      error(it->first, "unknown key '" + key + "' in " + what, unknown_key_hint(key, allowed));
+      error(key_node, "unknown key '" + key + "' in " + what, unknown_key_hint(key, allowed));
       continue;
     }
-    out.push_back(MapEntry{key, pos(it->first), it->second});
+    out.push_back(MapEntry{key, key_pos, pair.second});
   }
   std::vector<YAML::Node> visited;
   for (const auto& merged : merges) {
@@ -288,6 +326,7 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, const std:
     error(node, what + " must be a string, not " + describe_node(node));
     return std::nullopt;
   }
+  if (!spend(node, node.Scalar().size())) return std::nullopt;
   const std::string& text = node.Scalar();
   return expand_mode == Expand::yes ? expand(node, text, what) : text;
 }

@@ -80,6 +80,8 @@ class YamlReader {
   void set_lookup(VarLookup lookup) { lookup_ = std::move(lookup); }
   /// Number of problems recorded so far (to tell whether a step reported one).
   std::size_t problems() const { return diagnostics_.size(); }
+  /// True once aliases made the document too large to read on: every read fails from then.
+  bool exhausted() const;
 
  private:
   /// Keys already taken while collecting one mapping's entries, with where each was given.
@@ -88,6 +90,7 @@ class YamlReader {
   std::string expand(const YAML::Node& node, const std::string& text, const std::string& what);
   void merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
                   const std::string& what, std::vector<YAML::Node>& visited);
+  bool spend(const YAML::Node& node, std::size_t size);
   int span_of(const YAML::Node& node) const;
   bool starts_with_quote(SourcePos p) const;
   void remember_empty_value(const YAML::Node& value, SourcePos key_pos);
@@ -97,6 +100,8 @@ class YamlReader {
   Diagnostics& diagnostics_;
   std::vector<std::string_view> lines_;
   VarLookup lookup_;
+  std::size_t read_values_ = 0;  // keys and values copied out of the document (see spend)
+  std::size_t read_bytes_ = 0;
   // yaml-cpp places an empty value ("run:" with nothing after it) at the next token, often
   // on a later line; such values are reported at their key instead (by the value's mark).
   std::map<std::pair<int, int>, SourcePos> empty_value_keys_;
