@@ -2,27 +2,14 @@
 
 #include <git2.h>
 
-#include <memory>
+#include "git/handle.hpp"
 
 namespace pw::git {
-namespace {
-
-struct RemoteFree {
-  void operator()(git_remote* remote) const noexcept { git_remote_free(remote); }
-};
-struct DescribeFree {
-  void operator()(git_describe_result* result) const noexcept { git_describe_result_free(result); }
-};
-struct ObjectFree {
-  void operator()(git_object* object) const noexcept { git_object_free(object); }
-};
-
-}  // namespace
 
 std::optional<std::string> remote_url(const Repository& repository, const std::string& name) {
   git_remote* raw = nullptr;
   if (git_remote_lookup(&raw, repository.native(), name.c_str()) != 0) return std::nullopt;
-  std::unique_ptr<git_remote, RemoteFree> remote(raw);
+  const RemoteHandle remote(raw);
   const char* url = git_remote_url(remote.get());
   if (url == nullptr) return std::nullopt;
   return std::string(url);
@@ -33,14 +20,14 @@ std::optional<std::string> describe(const Repository& repository, std::string_vi
   if (git_revparse_single(&raw_object, repository.native(), std::string(commit).c_str()) != 0) {
     return std::nullopt;
   }
-  std::unique_ptr<git_object, ObjectFree> object(raw_object);
+  const ObjectHandle object(raw_object);
   git_describe_options options;
   git_describe_options_init(&options, GIT_DESCRIBE_OPTIONS_VERSION);
   options.describe_strategy = GIT_DESCRIBE_TAGS;
   options.show_commit_oid_as_fallback = 1;
   git_describe_result* raw_result = nullptr;
   if (git_describe_commit(&raw_result, object.get(), &options) != 0) return std::nullopt;
-  std::unique_ptr<git_describe_result, DescribeFree> result(raw_result);
+  const DescribeResultHandle result(raw_result);
   git_describe_format_options format;
   git_describe_format_options_init(&format, GIT_DESCRIBE_FORMAT_OPTIONS_VERSION);
   format.abbreviated_size = 12;

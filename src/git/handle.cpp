@@ -3,10 +3,12 @@
 #include <git2/blob.h>
 #include <git2/commit.h>
 #include <git2/config.h>
+#include <git2/describe.h>
 #include <git2/diff.h>
 #include <git2/index.h>
 #include <git2/object.h>
 #include <git2/refs.h>
+#include <git2/remote.h>
 #include <git2/repository.h>
 #include <git2/status.h>
 #include <git2/tree.h>
@@ -45,6 +47,12 @@ void Libgit2Free::operator()(git_tree* tree) const noexcept {
 }
 void Libgit2Free::operator()(git_tree_entry* entry) const noexcept {
   git_tree_entry_free(entry);
+}
+
+void Libgit2Free::operator()(git_remote* remote) const noexcept { git_remote_free(remote); }
+
+void Libgit2Free::operator()(git_describe_result* result) const noexcept {
+  git_describe_result_free(result);
 }
 
 }  // namespace pw::git

@@ -17,6 +17,8 @@ struct git_repository;
 struct git_status_list;
 struct git_tree;
 struct git_tree_entry;
+struct git_remote;
+struct git_describe_result;
 
 namespace pw::git {
 
@@ -33,6 +35,8 @@ struct Libgit2Free {
   void operator()(git_status_list* status_list) const noexcept;
   void operator()(git_tree* tree) const noexcept;
   void operator()(git_tree_entry* entry) const noexcept;
+  void operator()(git_remote* remote) const noexcept;
+  void operator()(git_describe_result* result) const noexcept;
 };
 
 /// An owned libgit2 object of type T.
@@ -50,5 +54,7 @@ using RepositoryHandle = Handle<git_repository>;
 using StatusListHandle = Handle<git_status_list>;
 using TreeHandle = Handle<git_tree>;
 using TreeEntryHandle = Handle<git_tree_entry>;
+using RemoteHandle = Handle<git_remote>;
+using DescribeResultHandle = Handle<git_describe_result>;
 
 }  // namespace pw::git

@@ -29,7 +29,8 @@ std::map<std::string, SecretSource> parse_secrets(YamlReader& reader, const YAML
     auto fields = reader.entries(e.value, what, k_secret_keys);
     if (!fields) continue;
     // A misspelt key was reported with "did you mean": that is the whole story.
-    if (fields->empty() && reader.problems() > problems) continue;
+    if (fields->empty() && reader.problems() > problems)
+      continue;
     if (fields->size() != 1) {
       reader.error(e.key_pos, what + " needs exactly one of 'env' or 'file'",
                    "e.g. " + e.key + ": { env: " + e.key + " }", static_cast<int>(e.key.size()));

@@ -24,9 +24,11 @@ bool indented_with_tab(const std::string& source, int line) {
   std::size_t start = 0;
   for (int i = 0; i < line && start != std::string::npos; ++i) {
     start = source.find('\n', start);
-    if (start != std::string::npos) ++start;
+    if (start != std::string::npos)
+      ++start;
   }
-  if (start == std::string::npos) return false;
+  if (start == std::string::npos)
+    return false;
   const std::size_t text = source.find_first_not_of(" \t", start);
   return source.find('\t', start) < std::min(text, source.size());
 }
@@ -51,13 +53,14 @@ std::string syntax_hint(const std::string& source, const YAML::ParserException& 
 // The one document of the file; a second document would be silently ignored otherwise.
 YAML::Node single_document(const std::string& source, Diagnostics& diagnostics) {
   std::vector<YAML::Node> documents = YAML::LoadAll(source);
-  if (documents.empty()) return YAML::Node();
+  if (documents.empty())
+    return YAML::Node();
   if (documents.size() > 1) {
     const YAML::Mark mark = documents[1].Mark();
-    diagnostics.error(mark.is_null() ? SourcePos{} : SourcePos{mark.line + 1, mark.column + 1},
-                      "the file holds " + std::to_string(documents.size()) +
-                          " YAML documents; a spec is one",
-                      "remove the '---' line that starts the second document");
+    diagnostics.error(
+        mark.is_null() ? SourcePos{} : SourcePos{mark.line + 1, mark.column + 1},
+        "the file holds " + std::to_string(documents.size()) + " YAML documents; a spec is one",
+        "remove the '---' line that starts the second document");
   }
   return documents.front();
 }
@@ -91,7 +94,8 @@ SourcePos position_of(const std::string& source, std::size_t offset) {
 bool check_encoding(const std::string& source, Diagnostics& diagnostics) {
   const std::size_t nul = source.find('\0');
   const std::size_t invalid = first_invalid_utf8(source);
-  if (nul == std::string::npos && invalid == std::string::npos) return true;
+  if (nul == std::string::npos && invalid == std::string::npos)
+    return true;
   if (nul < invalid) {
     diagnostics.error(position_of(source, nul), "the spec contains a NUL byte",
                       "a spec is UTF-8 text; is this a binary file?");
@@ -111,9 +115,11 @@ using Values = std::unordered_map<std::string, std::string>;
 // Hashed: a spec may hold many variables and expand many values.
 VarLookup with_spec_variables(const VarLookup& env, std::shared_ptr<const Values> values) {
   return [env, values](std::string_view name) -> std::optional<std::string> {
-    if (auto value = env(name)) return value;
+    if (auto value = env(name))
+      return value;
     auto it = values->find(std::string(name));
-    if (it != values->end()) return it->second;
+    if (it != values->end())
+      return it->second;
     return std::nullopt;
   };
 }
@@ -122,7 +128,8 @@ VarLookup with_spec_variables(const VarLookup& env, std::shared_ptr<const Values
 VarList read_variables(YamlReader& reader, const YAML::Node& node, const VarLookup& env) {
   VarList variables;
   auto entries = reader.entries(node, "'variables'", {});
-  if (!entries) return variables;
+  if (!entries)
+    return variables;
   auto above = std::make_shared<Values>();
   reader.set_lookup(with_spec_variables(env, above));
   for (const auto& e : *entries) {
@@ -192,7 +199,8 @@ Spec parse_spec(const std::string& source, const VarLookup& env, Diagnostics& di
                       "is this really a pipeline spec?");
     return spec;
   }
-  if (!check_encoding(source, diagnostics)) return spec;
+  if (!check_encoding(source, diagnostics))
+    return spec;
   auto document = parse_yaml(source, diagnostics);
   if (!document) return spec;
   YamlReader reader(diagnostics, source, env);
@@ -205,11 +213,13 @@ Spec parse_spec(const std::string& source, const VarLookup& env, Diagnostics& di
   reader.require(*entries, {"version", "name", "jobs"}, reader.pos(*document), "the spec");
   parse_header(reader, *entries, env, spec);
   auto values = std::make_shared<Values>();
-  for (const auto& [key, value] : spec.variables) values->emplace(key, value.value);
+  for (const auto& [key, value] : spec.variables)
+    values->emplace(key, value.value);
   reader.set_lookup(with_spec_variables(env, values));
   parse_body(reader, *entries, spec);
   // What was read before the reader gave up is too partial to validate: report only that.
-  if (reader.exhausted()) return Spec{};
+  if (reader.exhausted())
+    return Spec{};
   if (spec.registry.empty()) spec.registry = "localhost:5000/" + spec.name;
   for (auto& environment : spec.environments) {
     if (environment.repository.empty()) environment.repository = spec.registry;

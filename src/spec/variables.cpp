@@ -48,7 +48,8 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
   const std::optional<std::string> value = lookup(name);
   if (rest.empty()) {
     if (!value) {
-      return ExpansionError{offset, body.size() + 3, "variable '" + std::string(name) + "' is not set",
+      return ExpansionError{offset, body.size() + 3,
+                            "variable '" + std::string(name) + "' is not set",
                             "set it in the environment or under 'variables:' (above its use), or "
                             "give a default: ${" +
                                 std::string(name) + ":-value}"};

@@ -29,9 +29,11 @@ std::string join(const std::vector<std::string>& names) {
 // A value quoted in a message: long ones (a whole script, a hostile megabyte) are cut.
 std::string shortened(const std::string& text) {
   constexpr std::size_t k_max_quoted = 60;
-  if (text.size() <= k_max_quoted) return text;
+  if (text.size() <= k_max_quoted)
+    return text;
   std::size_t end = k_max_quoted;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
   return text.substr(0, end) + "...";
 }
 
@@ -55,11 +57,12 @@ constexpr std::size_t k_max_merges = 1000;
 // True when text starts with an explicit YAML null ("~", "null", "Null", "NULL").
 bool starts_with_null_word(std::string_view text) {
   for (std::string_view word : {"~", "null", "Null", "NULL"}) {
-    if (text.substr(0, word.size()) != word) continue;
-    if (text.size() == word.size()) return true;
+    if (text.substr(0, word.size()) != word)
+      continue;
+    if (text.size() == word.size())
+      return true;
     const char next = text[word.size()];
-    return next == ' ' || next == ',' || next == '}' || next == ']' || next == '#' ||
-           next == '\r';
+    return next == ' ' || next == ',' || next == '}' || next == ']' || next == '#' || next == '\r';
   }
   return false;
 }
@@ -70,7 +73,8 @@ std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Scalar: return "'" + shortened(node.Scalar()) + "'";
+    case YAML::NodeType::Scalar:
+      return "'" + shortened(node.Scalar()) + "'";
     case YAML::NodeType::Null: return "nothing";
     case YAML::NodeType::Undefined: return "nothing";
   }
@@ -92,7 +96,8 @@ SourcePos YamlReader::pos(const YAML::Node& node) const {
   if (mark.is_null()) return {};
   if (node.IsNull()) {
     auto key = empty_value_keys_.find({mark.line, mark.column});
-    if (key != empty_value_keys_.end()) return key->second;
+    if (key != empty_value_keys_.end())
+      return key->second;
   }
   SourcePos p{mark.line + 1, mark.column + 1};
   // Point at a quoted scalar's text, not at its opening quote.
@@ -111,10 +116,12 @@ int YamlReader::span_of(const YAML::Node& node) const {
 }
 
 bool YamlReader::spend(const YAML::Node& node, std::size_t size) {
-  if (exhausted()) return false;
+  if (exhausted())
+    return false;
   ++read_values_;
   read_bytes_ += size;
-  if (!exhausted()) return true;
+  if (!exhausted())
+    return true;
   const std::string what = read_values_ > k_max_read_values
                                ? std::to_string(k_max_read_values) + " keys and values"
                                : std::to_string(k_max_read_bytes >> 20) + " MiB of text";
@@ -137,7 +144,8 @@ void YamlReader::error(SourcePos p, std::string message, std::string hint, int s
 
 void YamlReader::remember_empty_value(const YAML::Node& value, SourcePos key_pos) {
   const YAML::Mark mark = value.Mark();
-  if (!value.IsNull() || mark.is_null()) return;
+  if (!value.IsNull() || mark.is_null())
+    return;
   // An explicit "~" or "null" has a place of its own; only a missing value borrows the key's.
   const auto line = static_cast<std::size_t>(mark.line);
   const auto col = static_cast<std::size_t>(mark.column);
@@ -152,19 +160,23 @@ void YamlReader::remember_empty_items(const YAML::Node& sequence) {
   constexpr std::size_t k_max_scan = 256;  // blanks looked through back to the '-'
   for (const auto& item : sequence) {
     const YAML::Mark mark = item.Mark();
-    if (!item.IsNull() || mark.is_null()) continue;
+    if (!item.IsNull() || mark.is_null())
+      continue;
     // Walk back over blanks from where yaml-cpp put the empty item to its '-'.
     auto line = static_cast<std::size_t>(mark.line);
     auto col = static_cast<std::size_t>(mark.column);
     for (std::size_t steps = 0; steps < k_max_scan && line < lines_.size(); ++steps) {
       if (col == 0) {
-        if (line == 0) break;
+        if (line == 0)
+          break;
         col = lines_[--line].size();
         continue;
       }
       const char c = lines_[line][--col];
-      if (c == ' ' || c == '\t' || c == '\r') continue;
-      if (c == '-') remember_empty_value(item, {static_cast<int>(line) + 1, static_cast<int>(col) + 1});
+      if (c == ' ' || c == '\t' || c == '\r')
+        continue;
+      if (c == '-')
+        remember_empty_value(item, {static_cast<int>(line) + 1, static_cast<int>(col) + 1});
       break;
     }
   }
@@ -175,7 +187,8 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
   // "<<: *defaults" or "<<: [*a, *b]": keys written explicitly win over merged ones, earlier
   // mappings over later ones, and a merged mapping's own keys over what it merges itself.
   // What is not a mapping is reported and skipped; the mappings are merged all the same.
-  const std::string problem = "merge key '<<' in " + what + " expects a mapping or a list of mappings";
+  const std::string problem =
+      "merge key '<<' in " + what + " expects a mapping or a list of mappings";
   const std::string hint = "'<<: *NAME' merges the mapping marked '&NAME'";
   std::vector<YAML::Node> sources;
   if (merged.IsMap()) {
@@ -192,7 +205,8 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
     }
     const bool seen = std::any_of(visited.begin(), visited.end(),
                                   [&](const YAML::Node& v) { return v.is(source); });
-    if (seen) continue;
+    if (seen)
+      continue;
     if (visited.size() == k_max_merges) {
       error(merged, "too many merge keys '<<' in " + what,
             "merge at most " + std::to_string(k_max_merges) + " mappings");
@@ -202,8 +216,10 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
     std::optional<YAML::Node> nested;
     for (const auto& pair : source) {
       const YAML::Node& key_node = pair.first;
-      if (!key_node.IsScalar()) continue;
-      if (!spend(key_node, key_node.Scalar().size())) return;
+      if (!key_node.IsScalar())
+        continue;
+      if (!spend(key_node, key_node.Scalar().size()))
+        return;
       const std::string& key = key_node.Scalar();
       const SourcePos key_pos = pos(key_node);
       if (key == k_merge_key) {
@@ -213,7 +229,8 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
         out.push_back(MapEntry{key, key_pos, pair.second});
       }
     }
-    if (nested) merge_into(out, keys, *nested, what, visited);
+    if (nested)
+      merge_into(out, keys, *nested, what, visited);
   }
 }
 
@@ -233,7 +250,8 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
       error(key_node, "keys in " + what + " must be plain names, not " + describe_node(key_node));
       continue;
     }
-    if (!spend(key_node, key_node.Scalar().size())) return std::nullopt;
+    if (!spend(key_node, key_node.Scalar().size()))
+      return std::nullopt;
     const std::string& key = key_node.Scalar();
     if (key == k_merge_key) {
       merges.push_back(pair.second);
@@ -242,9 +260,9 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
     const SourcePos key_pos = pos(key_node);
     auto [previous, inserted] = keys.emplace(key, key_pos);
     if (!inserted) {
-      error(key_node, "duplicate key '" + key + "' in " + what,
-            "first given at line " + std::to_string(previous->second.line) +
-                "; remove one of them");
+      error(
+          key_node, "duplicate key '" + key + "' in " + what,
+          "first given at line " + std::to_string(previous->second.line) + "; remove one of them");
       continue;
     }
     remember_empty_value(pair.second, key_pos);
@@ -281,7 +299,8 @@ void YamlReader::require(const std::vector<MapEntry>& entries,
 std::optional<SourcePos> YamlReader::position_in(const YAML::Node& node, const std::string& text,
                                                  std::size_t offset, std::size_t length) const {
   const SourcePos start = pos(node);
-  if (start.line <= 0 || offset > text.size()) return std::nullopt;
+  if (start.line <= 0 || offset > text.size())
+    return std::nullopt;
   const std::string_view first = lines_[static_cast<std::size_t>(start.line - 1)];
   const std::size_t col = static_cast<std::size_t>(start.col - 1);
   if (col < first.size() && first[col] == '|') {
@@ -293,13 +312,15 @@ std::optional<SourcePos> YamlReader::position_in(const YAML::Node& node, const s
     const std::string_view text_line =
         std::string_view(text).substr(from, text.find('\n', from) - from);
     const std::size_t index = static_cast<std::size_t>(start.line) + k;
-    if (index >= lines_.size() || !lines_[index].ends_with(text_line)) return std::nullopt;
+    if (index >= lines_.size() || !lines_[index].ends_with(text_line))
+      return std::nullopt;
     const std::size_t indent = lines_[index].size() - text_line.size();
     return SourcePos{static_cast<int>(index + 1), static_cast<int>(indent + offset - from + 1)};
   }
   // One-line scalars: trusted only when the file holds the same bytes there (escapes in
   // double-quoted strings and folded lines would shift the column).
-  if (text.find('\n') != std::string::npos || col + offset > first.size()) return std::nullopt;
+  if (text.find('\n') != std::string::npos || col + offset > first.size())
+    return std::nullopt;
   if (first.substr(col + offset, length) != std::string_view(text).substr(offset, length)) {
     return std::nullopt;
   }
@@ -326,7 +347,8 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, const std:
     error(node, what + " must be a string, not " + describe_node(node));
     return std::nullopt;
   }
-  if (!spend(node, node.Scalar().size())) return std::nullopt;
+  if (!spend(node, node.Scalar().size()))
+    return std::nullopt;
   const std::string& text = node.Scalar();
   return expand_mode == Expand::yes ? expand(node, text, what) : text;
 }

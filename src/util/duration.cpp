@@ -25,10 +25,13 @@ std::string too_large() {
 // Why rest, which follows the number, does not start with a unit.
 std::string unit_problem(std::string_view rest, long long number) {
   const std::string after = " after '" + std::to_string(number) + "'";
-  if (rest.empty()) return "missing unit" + after + " (use h, m, s or ms)";
-  if (rest.front() == '.') return "fractions are not supported; combine units instead, e.g. 1m30s";
+  if (rest.empty())
+    return "missing unit" + after + " (use h, m, s or ms)";
+  if (rest.front() == '.')
+    return "fractions are not supported; combine units instead, e.g. 1m30s";
   std::size_t end = 0;
-  while (end < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+  while (end < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[end])))
+    ++end;
   return "unknown unit '" + std::string(rest.substr(0, end)) + "'" + after + " (use h, m, s or ms)";
 }
 
@@ -45,7 +48,8 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
     long long number = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
       number = number * 10 + (text[i] - '0');
-      if (number > k_max_millis) return too_large();
+      if (number > k_max_millis)
+        return too_large();
       ++i;
     }
     const Unit* unit = nullptr;
@@ -55,10 +59,12 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
         break;
       }
     }
-    if (unit == nullptr) return unit_problem(text.substr(i), number);
+    if (unit == nullptr)
+      return unit_problem(text.substr(i), number);
     i += unit->suffix.size();
     total += number * unit->millis;
-    if (total > k_max_millis) return too_large();
+    if (total > k_max_millis)
+      return too_large();
   }
   return std::chrono::milliseconds(total);
 }

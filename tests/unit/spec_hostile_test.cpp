@@ -24,14 +24,16 @@ using Clock = std::chrono::steady_clock;
 // Generous: each case takes well under a second; the bound only catches hangs and blowups.
 constexpr auto k_budget = std::chrono::seconds(3);
 
-std::optional<std::string> no_env(std::string_view /*name*/) { return std::nullopt; }
+std::optional<std::string> no_env(std::string_view /*name*/) {
+  return std::nullopt;
+}
 
 // Every path exists, as a file or as a directory as asked: these tests are not about paths.
 class AnyPathProbe final : public PathProbe {
  public:
   PathState probe(std::string_view relative) const override {
     return relative.find("Dockerfile") != std::string_view::npos ? PathState::file
-                                                                  : PathState::directory;
+                                                                 : PathState::directory;
   }
 };
 
@@ -51,14 +53,16 @@ Diagnostics check(const std::string& source) {
 
 std::vector<std::string> messages(const Diagnostics& diagnostics) {
   std::vector<std::string> out;
-  for (const auto& d : diagnostics.sorted()) out.push_back(d.message);
+  for (const auto& d : diagnostics.sorted())
+    out.push_back(d.message);
   return out;
 }
 
 std::string repeat(const std::string& text, std::size_t n) {
   std::string out;
   out.reserve(text.size() * n);
-  for (std::size_t i = 0; i < n; ++i) out += text;
+  for (std::size_t i = 0; i < n; ++i)
+    out += text;
   return out;
 }
 
@@ -72,15 +76,16 @@ TEST(SpecHostile, HundredThousandNestedSequencesGiveOneDiagnostic) {
 }
 
 TEST(SpecHostile, HundredThousandNestedFlowMapsGiveOneDiagnostic) {
-  const auto d = check(k_header + "jobs: " + repeat("{a: ", 100'000) + "x" +
-                       repeat("}", 100'000) + "\n");
+  const auto d =
+      check(k_header + "jobs: " + repeat("{a: ", 100'000) + "x" + repeat("}", 100'000) + "\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d.sorted()[0].message, "the YAML is nested too deeply");
 }
 
 TEST(SpecHostile, DeeplyIndentedBlockMapsGiveOneDiagnostic) {
   std::string source = k_header + "jobs:\n";
-  for (std::size_t depth = 1; depth <= 2'500; ++depth) source += std::string(depth, ' ') + "a:\n";
+  for (std::size_t depth = 1; depth <= 2'500; ++depth)
+    source += std::string(depth, ' ') + "a:\n";
   const auto d = check(source);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d.sorted()[0].message, "the YAML is nested too deeply");
@@ -97,7 +102,8 @@ std::string laughs() {
   const std::string names = "abcdefghij";
   for (std::size_t i = 1; i < names.size(); ++i) {
     std::string items;
-    for (int k = 0; k < 9; ++k) items += std::string(k ? ", " : "") + "*" + names[i - 1];
+    for (int k = 0; k < 9; ++k)
+      items += std::string(k ? ", " : "") + "*" + names[i - 1];
     out += std::string("  ") + names[i] + ": &" + names[i] + " [" + items + "]\n";
   }
   return out;
@@ -106,8 +112,9 @@ std::string laughs() {
 TEST(SpecHostile, AliasBombUnderVariablesIsATypeError) {
   const auto d = check(k_header + "variables:\n" + laughs() + "  V: *j\njobs: {}\n");
   const auto all = messages(d);
-  EXPECT_NE(std::find(all.begin(), all.end(), "'V' in 'variables' must be a string, not a sequence"),
-            all.end());
+  EXPECT_NE(
+      std::find(all.begin(), all.end(), "'V' in 'variables' must be a string, not a sequence"),
+      all.end());
   EXPECT_LE(d.size(), 11u);  // the ten anchors and V, each one type error
 }
 
@@ -129,8 +136,9 @@ TEST(SpecHostile, AliasBombWhereListsAreReadStaysBounded) {
   EXPECT_NE(std::find(all.begin(), all.end(),
                       "each entry of 'needs' of job 'x' must be a string, not a sequence"),
             all.end());
-  EXPECT_NE(std::find(all.begin(), all.end(), "'E' in 'env' of job 'x' must be a string, not a sequence"),
-            all.end());
+  EXPECT_NE(
+      std::find(all.begin(), all.end(), "'E' in 'env' of job 'x' must be a string, not a sequence"),
+      all.end());
 }
 
 TEST(SpecHostile, MergeBombIsMergedOnce) {
@@ -138,9 +146,10 @@ TEST(SpecHostile, MergeBombIsMergedOnce) {
   std::string source = k_header + "jobs:\n  j0: &m0 { host: true, run: x }\n";
   for (int level = 1; level <= 10; ++level) {
     std::string items;
-    for (int k = 0; k < 9; ++k) items += std::string(k ? ", " : "") + "*m" + std::to_string(level - 1);
-    source += "  j" + std::to_string(level) + ": &m" + std::to_string(level) + " { <<: [" +
-              items + "] }\n";
+    for (int k = 0; k < 9; ++k)
+      items += std::string(k ? ", " : "") + "*m" + std::to_string(level - 1);
+    source += "  j" + std::to_string(level) + ": &m" + std::to_string(level) + " { <<: [" + items +
+              "] }\n";
   }
   const auto d = check(source);
   EXPECT_TRUE(d.empty()) << messages(d)[0];
@@ -148,7 +157,8 @@ TEST(SpecHostile, MergeBombIsMergedOnce) {
 
 TEST(SpecHostile, TooManyMergedMappingsAreRefused) {
   std::string items;
-  for (int k = 0; k <= 1000; ++k) items += (k ? ", {K" : "{K") + std::to_string(k) + ": x}";
+  for (int k = 0; k <= 1000; ++k)
+    items += (k ? ", {K" : "{K") + std::to_string(k) + ": x}";
   const auto d = check(k_header + "variables: { <<: [" + items + "] }\njobs: {}\n");
   const auto all = messages(d);
   EXPECT_NE(std::find(all.begin(), all.end(), "too many merge keys '<<' in 'variables'"),
@@ -188,8 +198,7 @@ TEST(SpecHostile, LoadSpecReadsAnEndlessDeviceOnlyUpToTheLimit) {
     load_spec({"/dev/zero", "/", no_env});
     FAIL() << "/dev/zero was accepted";
   } catch (const SpecError& e) {
-    EXPECT_NE(std::string(e.what()).find("is larger than 4096 KiB"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("is larger than 4096 KiB"), std::string::npos) << e.what();
   }
   EXPECT_LT(Clock::now() - start, k_budget);
 }
@@ -202,7 +211,8 @@ TEST(SpecHostile, NulByteIsReportedWhereItIs) {
 }
 
 TEST(SpecHostile, InvalidUtf8IsReportedWhereItIs) {
-  for (const std::string bad : {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\xe2\x82"}) {
+  for (const std::string bad :
+       {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\xe2\x82"}) {
     const auto d = check("version: 1\nname: x" + bad + "\njobs: {}\n");
     ASSERT_EQ(d.size(), 1u) << bad;
     EXPECT_EQ(d.sorted()[0].pos, (SourcePos{2, 8})) << bad;
@@ -217,8 +227,9 @@ TEST(SpecHostile, Utf16IsRefusedAsNotUtf8) {
 }
 
 TEST(SpecHostile, Utf8TextAndByteOrderMarkAreFine) {
-  const auto d = check("\xef\xbb\xbfversion: 1\nname: caf\xc3\xa9-\xe2\x9c\x93\njobs:\n"
-                       "  unit: { host: true, run: \"echo \xf0\x9f\x9a\x80\" }\n");
+  const auto d = check(
+      "\xef\xbb\xbfversion: 1\nname: caf\xc3\xa9-\xe2\x9c\x93\njobs:\n"
+      "  unit: { host: true, run: \"echo \xf0\x9f\x9a\x80\" }\n");
   // Only the project name is refused (names are ASCII), not the encoding.
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d.sorted()[0].message.rfind("invalid project name", 0), 0u);
@@ -228,7 +239,8 @@ TEST(SpecHostile, RandomBytesGiveDiagnosticsNotCrashes) {
   std::mt19937 rng(20240601);
   for (int round = 0; round < 300; ++round) {
     std::string blob(1 + rng() % 4096, '\0');
-    for (char& c : blob) c = static_cast<char>(rng() % 256);
+    for (char& c : blob)
+      c = static_cast<char>(rng() % 256);
     EXPECT_FALSE(check(blob).empty()) << "round " << round;
   }
 }
@@ -252,9 +264,15 @@ TEST(SpecHostile, MutatedSpecsNeverCrash) {
       const std::size_t at = rng() % mutated.size();
       const char c = alphabet[rng() % alphabet.size()];
       switch (rng() % 3) {
-        case 0: mutated[at] = c; break;
-        case 1: mutated.insert(mutated.begin() + static_cast<std::ptrdiff_t>(at), c); break;
-        default: mutated.erase(at, 1); break;
+        case 0:
+          mutated[at] = c;
+          break;
+        case 1:
+          mutated.insert(mutated.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          mutated.erase(at, 1);
+          break;
       }
     }
     check(mutated);  // any diagnostics, but no crash, no hang, bounded output
@@ -265,9 +283,12 @@ TEST(SpecHostile, ThousandJobsWithNeedsChainsValidate) {
   std::string source = k_header + "jobs:\n";
   for (int i = 0; i < 1000; ++i) {
     std::string needs;
-    if (i >= 1) needs += "j" + std::to_string(i - 1);
-    if (i >= 2) needs += ", j" + std::to_string(i - 2);
-    if (i >= 10) needs += ", j" + std::to_string(i / 10);
+    if (i >= 1)
+      needs += "j" + std::to_string(i - 1);
+    if (i >= 2)
+      needs += ", j" + std::to_string(i - 2);
+    if (i >= 10)
+      needs += ", j" + std::to_string(i / 10);
     source += "  j" + std::to_string(i) + ": { host: true, run: \"make " + std::to_string(i) +
               "\", needs: [" + needs + "] }\n";
   }
@@ -286,15 +307,17 @@ TEST(SpecHostile, ThousandJobCycleIsOneDiagnostic) {
   ASSERT_EQ(d.size(), 1u);
   const Diagnostic cycle = d.sorted()[0];
   EXPECT_EQ(cycle.pos, (SourcePos{4, 3}));
-  EXPECT_EQ(cycle.message.rfind("jobs need each other in a cycle: j0 → j1 → j2 → ", 0), 0u);
-  EXPECT_TRUE(cycle.message.ends_with(" → j998 → j999 → j0")) << cycle.message.substr(0, 200);
+  EXPECT_EQ(cycle.message,
+            "jobs need each other in a cycle: j0 → j1 → j2 → j3 → j4 → ... 990 more ... → "
+            "j995 → j996 → j997 → j998 → j999 → j0");
 }
 
 TEST(SpecHostile, HugeNeedsListIsCountedNotFlooded) {
   // Fifty thousand unknown names: every one is counted, a hundred are kept (with their
   // "did you mean"), the rest summarised.
   std::string needs;
-  for (int i = 0; i < 50'000; ++i) needs += (i ? ",b" : "b") + std::to_string(i % 10);
+  for (int i = 0; i < 50'000; ++i)
+    needs += (i ? ",b" : "b") + std::to_string(i % 10);
   const auto d = check(k_header + "jobs:\n  a: { host: true, run: x, needs: [" + needs +
                        "] }\n  b: { host: true, run: x }\n");
   EXPECT_EQ(d.size(), 50'000u);
@@ -309,7 +332,8 @@ TEST(SpecHostile, HugeNeedsListIsCountedNotFlooded) {
 TEST(SpecHostile, ManyKeysInOneMappingStayLinear) {
   // Duplicate keys are found by hashing: 50k variables must not cost 50k x 50k comparisons.
   std::string source = k_header + "variables:\n";
-  for (int i = 0; i < 50'000; ++i) source += "  V" + std::to_string(i) + ": x\n";
+  for (int i = 0; i < 50'000; ++i)
+    source += "  V" + std::to_string(i) + ": x\n";
   source += "  V7: again\njobs: {}\n";
   const auto d = check(source);
   ASSERT_EQ(d.size(), 1u);
@@ -331,24 +355,27 @@ TEST(SpecHostile, HugeNamesGetNoCostlySuggestionAndShortMessages) {
 TEST(SpecHostile, AliasedHugeValueIsNotCopiedWithoutBound) {
   // One 1 MiB scalar named by an alias in 4000 places: 4 GiB if every use were copied.
   std::string uses;
-  for (int i = 0; i < 4000; ++i) uses += (i ? ", *big" : "*big");
+  for (int i = 0; i < 4000; ++i)
+    uses += (i ? ", *big" : "*big");
   const auto d = check(k_header + "variables:\n  BIG: &big " + std::string(1 << 20, 'v') +
                        "\njobs:\n  a: { host: true, run: x, needs: [" + uses + "] }\n");
   ASSERT_EQ(d.size(), 1u) << messages(d)[0];
-  EXPECT_EQ(d.sorted()[0].message, "the spec expands to more than 64 MiB of keys and values");
+  EXPECT_EQ(d.sorted()[0].message, "the spec holds more than 64 MiB of text (aliases included)");
 }
 
 TEST(SpecHostile, AliasedBigMappingIsNotReadWithoutBound) {
-  // A mapping of 20k keys merged into and used as env by 2000 jobs: 40M keys to copy.
+  // A mapping of 20k keys used as env by 2000 jobs: 40M keys to copy.
   std::string keys;
-  for (int i = 0; i < 20'000; ++i) keys += (i ? ", K" : "K") + std::to_string(i) + ": v";
+  for (int i = 0; i < 20'000; ++i)
+    keys += (i ? ", K" : "K") + std::to_string(i) + ": v";
   std::string source = k_header + "variables: &m { " + keys + " }\njobs:\n";
   for (int i = 0; i < 2000; ++i) {
     source += "  j" + std::to_string(i) + ": { host: true, run: x, env: *m }\n";
   }
   const auto d = check(source);
   ASSERT_EQ(d.size(), 1u) << messages(d)[0];
-  EXPECT_EQ(d.sorted()[0].message, "the spec expands to more than 64 MiB of keys and values");
+  EXPECT_EQ(d.sorted()[0].message,
+            "the spec holds more than 250000 keys and values (aliases included)");
 }
 
 }  // namespace
