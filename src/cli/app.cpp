@@ -38,6 +38,8 @@ int run(int argc, char** argv) {
   add_validate_command(app, options);
   add_plan_command(app, options);
   add_build_command(app, options);
+  add_run_command(app, options);
+  add_clean_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

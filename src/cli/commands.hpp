@@ -14,5 +14,9 @@ void add_validate_command(CLI::App& app, const GlobalOptions& options);
 void add_plan_command(CLI::App& app, const GlobalOptions& options);
 /// `pipewright build`: builds the spec's images from the committed tree.
 void add_build_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright run`: runs jobs inside the built images, with services, in dependency order.
+void add_run_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright clean`: removes what killed runs left behind.
+void add_clean_command(CLI::App& app, const GlobalOptions& options);
 
 }  // namespace pw::cli

@@ -13,6 +13,12 @@ namespace pw {
 template <class T, class E>
 using Result = boost::outcome_v2::basic_result<T, E, boost::outcome_v2::policy::terminate>;
 
+/// The value of r, or fallback when r holds an error.
+template <class T, class E>
+T value_or(const Result<T, E>& r, T fallback) {
+  return r ? r.value() : std::move(fallback);
+}
+
 using boost::outcome_v2::failure;
 using boost::outcome_v2::success;
 

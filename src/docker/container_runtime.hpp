@@ -27,17 +27,18 @@ struct Mount {
 
 /// How to create a container.
 struct ContainerSpec {
-  std::string image;                           ///< image id or reference
-  std::string name;                            ///< container name (unique per run)
-  std::vector<std::string> command;            ///< argv; empty: the image's default
+  std::string image;                 ///< image id or reference
+  std::string name;                  ///< container name (unique per run)
+  std::vector<std::string> command;  ///< argv; empty: the image's default
   std::optional<std::string> workdir;
-  std::map<std::string, std::string> env;      ///< values never appear on a command line:
-                                               ///< passed as `-e NAME` with the value in the
-                                               ///< docker client's own environment
+  /// Values never appear on a command line: passed as `-e NAME` with the value in the docker
+  /// client's own environment (names the client reads itself, like PATH or DOCKER_HOST, as
+  /// env-file lines on its stdin instead).
+  std::map<std::string, std::string> env;
   std::map<std::string, std::string> labels;
   std::vector<Mount> mounts;
-  std::optional<std::string> network;          ///< network to join
-  std::vector<std::string> network_aliases;    ///< names other containers reach it by
+  std::optional<std::string> network;        ///< network to join
+  std::vector<std::string> network_aliases;  ///< names other containers reach it by
 };
 
 /// How a container ended.
@@ -69,8 +70,9 @@ class ContainerRuntime {
   /// Starts a created container in the background (services).
   virtual Result<void, DockerFailure> start_container(const std::string& id) = 0;
   /// Starts a created container attached, streaming its output lines to sink until it exits,
-  /// the timeout passes or cancel becomes true — in the last two cases the container itself
-  /// is killed (by id, through the daemon), not only the client.
+  /// the timeout passes or cancel becomes true — in the last two cases, and whenever the client
+  /// ends while the container still runs, the container itself is killed (by id, through the
+  /// daemon), not only the client.
   virtual ContainerExit run_attached(const std::string& id,
                                      std::optional<std::chrono::milliseconds> timeout,
                                      const std::atomic<bool>* cancel,

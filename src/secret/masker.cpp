@@ -17,7 +17,8 @@ class MaskAutomaton {
   /// The state after reading byte in state.
   int step(int state, unsigned char byte) const {
     while (state != 0) {
-      if (const int next = child(state, byte); next != 0) return next;
+      if (const int next = child(state, byte); next != 0)
+        return next;
       state = fail_[static_cast<std::size_t>(state)];
     }
     return root_[byte];
@@ -41,7 +42,8 @@ class MaskAutomaton {
   int child(int state, unsigned char byte) const {
     const auto index = static_cast<std::size_t>(state);
     for (std::uint32_t e = edge_begin_[index]; e < edge_begin_[index + 1]; ++e) {
-      if (edge_label_[e] == byte) return edge_target_[e];
+      if (edge_label_[e] == byte)
+        return edge_target_[e];
     }
     return 0;
   }
@@ -54,9 +56,9 @@ class MaskAutomaton {
   std::vector<std::uint32_t> edge_begin_;  // node n's edges: [edge_begin_[n], edge_begin_[n+1])
   std::vector<unsigned char> edge_label_;
   std::vector<int> edge_target_;
-  std::vector<int> fail_;             // longest proper suffix that is also a trie node
-  std::vector<std::size_t> match_;    // see match_length()
-  std::vector<std::size_t> hold_;     // see hold_length()
+  std::vector<int> fail_;           // longest proper suffix that is also a trie node
+  std::vector<std::size_t> match_;  // see match_length()
+  std::vector<std::size_t> hold_;   // see hold_length()
 };
 
 MaskAutomaton::MaskAutomaton(const std::vector<std::string>& patterns) {
@@ -73,7 +75,8 @@ std::vector<MaskAutomaton::Node> MaskAutomaton::build_trie(
     for (const char c : pattern) {
       const auto byte = static_cast<unsigned char>(c);
       auto& kids = trie[node].children;
-      auto it = std::find_if(kids.begin(), kids.end(), [&](const auto& e) { return e.first == byte; });
+      auto it =
+          std::find_if(kids.begin(), kids.end(), [&](const auto& e) { return e.first == byte; });
       if (it == kids.end()) {
         const auto next = static_cast<int>(trie.size());
         kids.emplace_back(byte, next);
@@ -92,7 +95,8 @@ std::vector<MaskAutomaton::Node> MaskAutomaton::build_trie(
 void MaskAutomaton::link(const std::vector<Node>& trie) {
   const auto child_of = [&](std::size_t node, unsigned char byte) {
     for (const auto& [label, target] : trie[node].children) {
-      if (label == byte) return target;
+      if (label == byte)
+        return target;
     }
     return 0;
   };
@@ -107,7 +111,8 @@ void MaskAutomaton::link(const std::vector<Node>& trie) {
       while (f > 0 && child_of(static_cast<std::size_t>(f), byte) == 0) {
         f = fail_[static_cast<std::size_t>(f)];
       }
-      fail_[static_cast<std::size_t>(target)] = f < 0 ? 0 : child_of(static_cast<std::size_t>(f), byte);
+      fail_[static_cast<std::size_t>(target)] =
+          f < 0 ? 0 : child_of(static_cast<std::size_t>(f), byte);
       queue.push_back(static_cast<std::size_t>(target));
     }
     const auto suffix = static_cast<std::size_t>(fail_[node]);
@@ -130,7 +135,8 @@ void MaskAutomaton::flatten(std::vector<Node>& trie) {
     }
   }
   edge_begin_.push_back(static_cast<std::uint32_t>(edge_label_.size()));
-  for (const auto& [byte, target] : trie[0].children) root_[byte] = target;
+  for (const auto& [byte, target] : trie[0].children)
+    root_[byte] = target;
 }
 
 namespace {
@@ -139,16 +145,19 @@ namespace {
 std::vector<std::string> patterns_of(const std::vector<std::string>& secrets) {
   std::vector<std::string> patterns;
   const auto add = [&](std::string_view text) {
-    if (text.size() >= k_min_secret_length) patterns.emplace_back(text);
+    if (text.size() >= k_min_secret_length)
+      patterns.emplace_back(text);
   };
   for (const std::string& secret : secrets) {
     add(secret);
-    if (secret.find('\n') == std::string::npos) continue;
+    if (secret.find('\n') == std::string::npos)
+      continue;
     std::string_view rest = secret;
     while (!rest.empty()) {
       const std::size_t eol = std::min(rest.find('\n'), rest.size());
       std::string_view line = rest.substr(0, eol);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF key files
+      if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);  // CRLF key files
       add(line);
       rest.remove_prefix(std::min(eol + 1, rest.size()));
     }
@@ -167,14 +176,17 @@ Masker::Masker(std::vector<std::string> secrets)
     : automaton_(std::make_shared<const MaskAutomaton>(patterns_of(secrets))) {}
 
 std::string Masker::mask(std::string_view line) const {
-  if (automaton_->empty()) return std::string(line);
+  if (automaton_->empty())
+    return std::string(line);
   StreamMasker stream(*this);
   std::string out = stream.feed(line);
   out += stream.finish();
   return out;
 }
 
-bool Masker::empty() const { return automaton_->empty(); }
+bool Masker::empty() const {
+  return automaton_->empty();
+}
 
 StreamMasker::StreamMasker(std::vector<std::string> secrets)
     : StreamMasker(Masker(std::move(secrets))) {}
@@ -182,7 +194,8 @@ StreamMasker::StreamMasker(std::vector<std::string> secrets)
 StreamMasker::StreamMasker(const Masker& masker) : automaton_(masker.automaton_) {}
 
 std::string StreamMasker::feed(std::string_view chunk) {
-  if (automaton_->empty()) return std::string(chunk);
+  if (automaton_->empty())
+    return std::string(chunk);
   pending_.append(chunk);
   const MaskAutomaton& automaton = *automaton_;
   for (const char c : chunk) {
@@ -234,10 +247,12 @@ void StreamMasker::emit_until(std::size_t limit, std::string& out) {
       cover.announced = true;
     }
     emitted_ = std::max(emitted_, cover.end);
-    if (cover.end > limit) break;  // a match starting before its end may still extend it
+    if (cover.end > limit)
+      break;  // a match starting before its end may still extend it
   }
   covers_.erase(covers_.begin(), covers_.begin() + static_cast<std::ptrdiff_t>(done));
-  if (emitted_ < limit) emit_plain(limit, out);
+  if (emitted_ < limit)
+    emit_plain(limit, out);
 }
 
 void StreamMasker::emit_plain(std::size_t to, std::string& out) {

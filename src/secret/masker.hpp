@@ -74,12 +74,12 @@ class StreamMasker {
   void emit_plain(std::size_t to, std::string& out);
 
   std::shared_ptr<const MaskAutomaton> automaton_;
-  int state_ = 0;              // automaton state after the last byte fed
-  std::size_t consumed_ = 0;   // stream offset just past the last byte fed
-  std::size_t emitted_ = 0;    // stream offset up to which output has been decided
+  int state_ = 0;                   // automaton state after the last byte fed
+  std::size_t consumed_ = 0;        // stream offset just past the last byte fed
+  std::size_t emitted_ = 0;         // stream offset up to which output has been decided
   std::size_t pending_offset_ = 0;  // stream offset of pending_[0]
-  std::string pending_;        // the bytes not yet emitted (from emitted_ between calls)
-  std::vector<Cover> covers_;  // sorted and disjoint; none ends before emitted_
+  std::string pending_;             // the bytes not yet emitted (from emitted_ between calls)
+  std::vector<Cover> covers_;       // sorted and disjoint; none ends before emitted_
 };
 
 }  // namespace pw::secret

@@ -48,7 +48,8 @@ std::string printable(std::string_view text) {
 }
 
 void render_source(std::string& out, const std::string& source, const Diagnostic& d) {
-  if (d.pos.line <= 0) return;
+  if (d.pos.line <= 0)
+    return;
   const std::string_view line = line_of(source, d.pos.line);
   std::size_t col = static_cast<std::size_t>(std::max(d.pos.col, 1)) - 1;
   std::string_view cut = line;
@@ -58,8 +59,10 @@ void render_source(std::string& out, const std::string& source, const Diagnostic
     const std::size_t from = col > k_max_shown / 2 ? col - k_max_shown / 2 : 0;
     cut = line.substr(from, k_max_shown);
     col -= from;
-    if (from > 0) prefix = "...";
-    if (from + cut.size() < line.size()) suffix = "...";
+    if (from > 0)
+      prefix = "...";
+    if (from + cut.size() < line.size())
+      suffix = "...";
   }
   const std::string text = printable(cut);
   const std::string number = std::to_string(d.pos.line);
@@ -80,16 +83,19 @@ void render_source(std::string& out, const std::string& source, const Diagnostic
   // The underline covers span bytes' worth of characters and stops at the end of the text.
   const std::size_t span = static_cast<std::size_t>(std::max(d.span, 1));
   for (std::size_t i = col + 1; i < col + span && i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) underline += '~';
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      underline += '~';
   }
   out += ' ' + std::string(number.size(), ' ') + " | " + underline + '\n';
 }
 
 // Cuts text to k_max_message_bytes, at a UTF-8 character boundary, marking the cut.
 std::string bounded(std::string text) {
-  if (text.size() <= k_max_message_bytes) return text;
+  if (text.size() <= k_max_message_bytes)
+    return text;
   std::size_t end = k_max_message_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
   text.resize(end);
   return text + "...";
 }
@@ -111,10 +117,11 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.col < b.pos.col;
   });
   if (dropped_ > 0) {
-    out.push_back(Diagnostic{{},
-                             std::to_string(dropped_) + " more problem" +
-                                 (dropped_ == 1 ? "" : "s") + " not shown",
-                             "fix the ones above first", 1});
+    out.push_back(Diagnostic{
+        {},
+        std::to_string(dropped_) + " more problem" + (dropped_ == 1 ? "" : "s") + " not shown",
+        "fix the ones above first",
+        1});
   }
   return out;
 }
@@ -124,10 +131,12 @@ std::string render(const std::string& file_name, const std::string& source,
   std::string out;
   for (const auto& d : diagnostics) {
     out += printable(file_name);
-    if (d.pos.line > 0) out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.col);
+    if (d.pos.line > 0)
+      out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.col);
     out += ": error: " + printable(d.message) + '\n';
     render_source(out, source, d);
-    if (!d.hint.empty()) out += "  hint: " + printable(d.hint) + '\n';
+    if (!d.hint.empty())
+      out += "  hint: " + printable(d.hint) + '\n';
   }
   return out;
 }

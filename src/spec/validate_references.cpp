@@ -29,9 +29,11 @@ NameSet names_of(const std::vector<T>& items) {
 // covers span columns (0: the name's length).
 void check_ref(const Located<std::string>& ref, const NameSet& defined, const std::string& kind,
                const std::string& where, Diagnostics& diagnostics, int span = 0) {
-  if (defined.set.count(ref.value) != 0) return;
+  if (defined.set.count(ref.value) != 0)
+    return;
   const std::string message = "unknown " + kind + " '" + ref.value + "' in " + where;
-  if (span == 0) span = static_cast<int>(ref.value.size());
+  if (span == 0)
+    span = static_cast<int>(ref.value.size());
   if (diagnostics.full()) {
     diagnostics.error(ref.pos, message, "", span);  // only counted: skip the costly hint
     return;
@@ -44,8 +46,10 @@ void check_ref(const Located<std::string>& ref, const NameSet& defined, const st
     hint = "no " + kind + " is defined";
   } else {
     hint = "defined " + kind + "s: ";
-    for (std::size_t i = 0; i < names.size() && i < 8; ++i) hint += (i ? ", " : "") + names[i];
-    if (names.size() > 8) hint += ", ...";
+    for (std::size_t i = 0; i < names.size() && i < 8; ++i)
+      hint += (i ? ", " : "") + names[i];
+    if (names.size() > 8)
+      hint += ", ...";
   }
   diagnostics.error(ref.pos, message, hint, span);
 }
@@ -75,8 +79,8 @@ void check_env_secrets(const VarList& env, const Names& names, const std::string
       // value.pos is where the value starts: a placeholder there is underlined whole, one
       // further in gets a caret at the value's start.
       const std::string placeholder = "${secret:" + secret + "}";
-      const int span = value.value.starts_with(placeholder) ? static_cast<int>(placeholder.size())
-                                                            : 1;
+      const int span =
+          value.value.starts_with(placeholder) ? static_cast<int>(placeholder.size()) : 1;
       check_ref({secret, value.pos}, names.secrets, "secret", "'" + key + "' of " + where,
                 diagnostics, span);
     }

@@ -52,6 +52,7 @@ std::string unknown_key_hint(const std::string& key, const std::vector<std::stri
 constexpr std::string_view k_merge_key = "<<";
 // Mappings merged into one mapping, repeats and nested merges included: a few in real specs,
 // bounded so that a merge bomb (<<: [*a, *a, ...] with *a merging more) stays cheap.
+// Each distinct mapping is merged once however often it is named.
 constexpr std::size_t k_max_merges = 1000;
 
 // True when text starts with an explicit YAML null ("~", "null", "Null", "NULL").
@@ -73,8 +74,7 @@ std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Scalar:
-      return "'" + shortened(node.Scalar()) + "'";
+    case YAML::NodeType::Scalar: return "'" + shortened(node.Scalar()) + "'";
     case YAML::NodeType::Null: return "nothing";
     case YAML::NodeType::Undefined: return "nothing";
   }
@@ -183,7 +183,7 @@ void YamlReader::remember_empty_items(const YAML::Node& sequence) {
 }
 
 void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
-                            const std::string& what, std::vector<YAML::Node>& visited) {
+                            const std::string& what, Merges& merges) {
   // "<<: *defaults" or "<<: [*a, *b]": keys written explicitly win over merged ones, earlier
   // mappings over later ones, and a merged mapping's own keys over what it merges itself.
   // What is not a mapping is reported and skipped; the mappings are merged all the same.
@@ -203,16 +203,19 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
       error(source, problem, hint);
       continue;
     }
-    const bool seen = std::any_of(visited.begin(), visited.end(),
-                                  [&](const YAML::Node& v) { return v.is(source); });
-    if (seen)
-      continue;
-    if (visited.size() == k_max_merges) {
-      error(merged, "too many merge keys '<<' in " + what,
-            "merge at most " + std::to_string(k_max_merges) + " mappings");
+    if (merges.considered++ >= k_max_merges) {
+      // Reported once; what this mapping would merge after that is skipped quietly.
+      if (merges.considered == k_max_merges + 1) {
+        error(merged, "too many merge keys '<<' in " + what,
+              "merge at most " + std::to_string(k_max_merges) + " mappings");
+      }
       return;
     }
-    visited.push_back(source);
+    const bool seen = std::any_of(merges.done.begin(), merges.done.end(),
+                                  [&](const YAML::Node& done) { return done.is(source); });
+    if (seen)
+      continue;
+    merges.done.push_back(source);
     std::optional<YAML::Node> nested;
     for (const auto& pair : source) {
       const YAML::Node& key_node = pair.first;
@@ -230,7 +233,7 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
       }
     }
     if (nested)
-      merge_into(out, keys, *nested, what, visited);
+      merge_into(out, keys, *nested, what, merges);
   }
 }
 
@@ -272,14 +275,14 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
     }
     out.push_back(MapEntry{key, key_pos, pair.second});
   }
-  std::vector<YAML::Node> visited;
+  Merges state;
   for (const auto& merged : merges) {
     const std::size_t before = out.size();
-    merge_into(out, keys, merged, what, visited);
+    merge_into(out, keys, merged, what, state);
     for (std::size_t i = before; i < out.size(); ++i) {
       if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), out[i].key) == allowed.end()) {
         error(out[i].key_pos, "unknown key '" + out[i].key + "' (merged into " + what + ")",
-              unknown_key_hint(out[i].key, allowed));
+              unknown_key_hint(out[i].key, allowed), static_cast<int>(out[i].key.size()));
       }
     }
   }
@@ -299,8 +302,10 @@ void YamlReader::require(const std::vector<MapEntry>& entries,
 std::optional<SourcePos> YamlReader::position_in(const YAML::Node& node, const std::string& text,
                                                  std::size_t offset, std::size_t length) const {
   const SourcePos start = pos(node);
-  if (start.line <= 0 || offset > text.size())
+  if (start.line <= 0 || static_cast<std::size_t>(start.line) > lines_.size() ||
+      offset > text.size()) {
     return std::nullopt;
+  }
   const std::string_view first = lines_[static_cast<std::size_t>(start.line - 1)];
   const std::size_t col = static_cast<std::size_t>(start.col - 1);
   if (col < first.size() && first[col] == '|') {

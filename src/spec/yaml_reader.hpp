@@ -86,10 +86,15 @@ class YamlReader {
  private:
   /// Keys already taken while collecting one mapping's entries, with where each was given.
   using KeyIndex = std::unordered_map<std::string, SourcePos>;
+  /// The merge keys ("<<") of one mapping: mappings merged so far, and how many were named.
+  struct Merges {
+    std::vector<YAML::Node> done;
+    std::size_t considered = 0;
+  };
 
   std::string expand(const YAML::Node& node, const std::string& text, const std::string& what);
   void merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
-                  const std::string& what, std::vector<YAML::Node>& visited);
+                  const std::string& what, Merges& merges);
   bool spend(const YAML::Node& node, std::size_t size);
   int span_of(const YAML::Node& node) const;
   bool starts_with_quote(SourcePos p) const;

@@ -29,7 +29,8 @@ std::optional<std::string> closest_match(std::string_view name,
                                          const std::vector<std::string>& candidates) {
   // Typos are suggested for names of a sane length only: two hostile megabyte-long names
   // would otherwise cost a trillion steps.
-  if (name.size() > k_max_suggested_length) return std::nullopt;
+  if (name.size() > k_max_suggested_length)
+    return std::nullopt;
   const std::size_t limit = std::min<std::size_t>(3, (name.size() + 2) / 3);
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
@@ -37,7 +38,8 @@ std::optional<std::string> closest_match(std::string_view name,
     // The lengths alone bound the distance from below: skip hopeless candidates cheaply.
     const std::size_t gap = candidate.size() > name.size() ? candidate.size() - name.size()
                                                            : name.size() - candidate.size();
-    if (gap >= best_distance) continue;
+    if (gap >= best_distance)
+      continue;
     const std::size_t d = edit_distance(name, candidate);
     if (d < best_distance) {
       best_distance = d;

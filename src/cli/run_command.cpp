@@ -1,0 +1,138 @@
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/run_console.hpp"
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
+#include "docker/container_cli.hpp"
+#include "docker/docker_cli.hpp"
+#include "git/repository.hpp"
+#include "report/summary.hpp"
+#include "run/pipeline_run.hpp"
+#include "util/edit_distance.hpp"
+
+namespace pw::cli {
+namespace {
+
+struct RunCommandOptions {
+  std::vector<std::string> jobs;
+  int parallelism = 0;
+  bool keep_going = false;
+  bool no_cache = false;
+  bool dirty = false;
+  bool json = false;
+};
+
+void check_job_names(const spec::Spec& spec, const std::vector<std::string>& names) {
+  std::vector<std::string> known;
+  for (const auto& job : spec.jobs) known.push_back(job.name);
+  for (const auto& name : names) {
+    if (spec.find_job(name)) continue;
+    auto near = closest_match(name, known);
+    throw UsageError("no job named '" + name + "' in " + spec.file +
+                     (near ? " (did you mean '" + *near + "'?)" : ""));
+  }
+}
+
+report::JobSummary::Status status_of(run::JobOutcome outcome) {
+  using S = report::JobSummary::Status;
+  switch (outcome) {
+    case run::JobOutcome::passed: return S::passed;
+    case run::JobOutcome::failed: return S::failed;
+    case run::JobOutcome::timed_out: return S::timed_out;
+    case run::JobOutcome::cancelled: return S::cancelled;
+    case run::JobOutcome::cached: return S::cached;
+    case run::JobOutcome::skipped: return S::skipped;
+  }
+  return S::failed;
+}
+
+std::vector<report::JobSummary> summaries(const run::RunReport& report) {
+  std::vector<report::JobSummary> out;
+  for (const auto& job : report.jobs) {
+    out.push_back({job.name, status_of(job.outcome), job.duration, job.tests, job.note});
+  }
+  return out;
+}
+
+// The error that carries the run's exit code, naming the jobs that did not pass.
+void throw_verdict(const run::RunReport& report) {
+  if (report.exit_code == ExitCode::ok) return;
+  std::string names;
+  int count = 0;
+  for (const auto& job : report.jobs) {
+    const bool bad = job.outcome == run::JobOutcome::failed || job.outcome == run::JobOutcome::timed_out;
+    if (!bad) continue;
+    names += (count++ ? ", " : "") + job.name;
+  }
+  const std::string what = report.exit_code == ExitCode::timed_out ? " timed out: " : " failed: ";
+  throw Error(report.exit_code, std::to_string(count) + (count == 1 ? " job" : " jobs") + what +
+                                    names + " (logs in " + report.run_dir.string() + "/logs)");
+}
+
+void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
+  const spec::Spec spec = load_spec(global);
+  check_job_names(spec, options.jobs);
+  auto repo = git::Repository::discover(spec.root);
+  if (!repo) throw GitError(repo.error().message);
+  install_interrupt_handlers();
+  Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);
+  ConsoleBuildReporter build_reporter(console);
+  ConsoleRunOutput output(console);
+  proc::SystemProcessRunner processes;
+  docker::DockerCli engine(processes);
+  docker::ContainerCli runtime(processes);
+  run::RunRequest request;
+  request.jobs = options.jobs;
+  request.parallelism = options.parallelism > 0
+                            ? options.parallelism
+                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  request.policy = options.keep_going ? run::FailurePolicy::keep_going : run::FailurePolicy::fail_fast;
+  request.use_cache = !options.no_cache;
+  request.source = options.dirty ? build::Source::working_copy : build::Source::commit;
+  const run::RunReport report =
+      run::run_pipeline(spec, repo.value(), request, {engine, runtime, processes, build_reporter, output});
+  const auto table = summaries(report);
+  if (options.json) {
+    nlohmann::json out = report::summary_json(table);
+    out["run_id"] = report.run_id;
+    out["junit"] = report.junit.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.junit.string());
+    out["exit_code"] = to_int(report.exit_code);
+    std::cout << out.dump(2) << "\n";
+  } else {
+    const char* no_color = std::getenv("NO_COLOR");
+    const bool color = ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+    std::cout << "\n" << report::render_summary_table(table, color ? report::Color::always : report::Color::never);
+    if (!report.junit.empty()) std::cout << "JUnit report: " << report.junit.string() << "\n";
+  }
+  throw_verdict(report);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("run", "Run jobs (and what they need) inside the built images");
+  auto options = std::make_shared<RunCommandOptions>();
+  cmd->add_option("jobs", options->jobs, "Jobs to run (default: all); their needs come along");
+  cmd->add_option("-j,--jobs", options->parallelism, "Run at most N jobs at once (default: cores)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--keep-going", options->keep_going,
+                "Run everything that can run after a failure (default: stop at the first)");
+  cmd->add_flag("--no-cache", options->no_cache, "Run jobs even when nothing they depend on changed");
+  cmd->add_flag("--dirty", options->dirty, "Build images from the working copy instead of HEAD");
+  cmd->add_flag("--json", options->json, "Print the summary as JSON (job output goes to stderr)");
+  cmd->footer(
+      "Each job runs `sh -c RUN` in a container of its image (or on the host), with its env and\n"
+      "secrets as environment values, $PIPEWRIGHT_REPORTS for JUnit files, and its services on\n"
+      "a private network. Containers and networks are removed on success, failure, timeout,\n"
+      "Ctrl-C and SIGTERM; `pipewright clean` removes what killed runs left.\n"
+      "Exit status: 0 all passed; 1 a job failed; 4 a job timed out; 3 invalid spec; 5 Docker\n"
+      "unavailable; 6 image build failed; 7 secret missing; 130/143 interrupted.");
+  cmd->callback([&global, options] { run_run(global, *options); });
+}
+
+}  // namespace pw::cli

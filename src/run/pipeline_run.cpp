@@ -1,0 +1,205 @@
+#include "run/pipeline_run.hpp"
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
+#include "git/repository.hpp"
+#include "plan/plan.hpp"
+#include "report/junit.hpp"
+#include "run/job_cache.hpp"
+#include "run/job_runner.hpp"
+#include "run/run_resources.hpp"
+#include "run/services.hpp"
+#include "secret/masker.hpp"
+#include "secret/secret_store.hpp"
+#include "spec/load.hpp"
+#include "spec/variables.hpp"
+#include "state/state_dir.hpp"
+
+namespace pw::run {
+namespace {
+
+// Every secret the planned jobs and their services use, resolved now: a missing one stops
+// the run before anything starts, and every value is known to the masker from the start.
+std::vector<std::string> resolve_secrets(const spec::Spec& spec, const Plan& plan,
+                                         secret::SecretStore& store) {
+  std::set<std::string> names;
+  std::set<std::string> services;
+  for (const auto* planned : jobs_in_order(plan)) {
+    const spec::Job* job = spec.find_job(planned->name);
+    for (const auto& s : job->secrets) names.insert(s.value);
+    for (const auto& [key, value] : job->env) {
+      for (auto& n : spec::secret_references(value.value)) names.insert(n);
+    }
+    for (const auto& s : job->services) services.insert(s.value);
+  }
+  for (const auto& name : services) {
+    const spec::Service* service = spec.find_service(name);
+    for (const auto& s : service->secrets) names.insert(s.value);
+    for (const auto& [key, value] : service->env) {
+      for (auto& n : spec::secret_references(value.value)) names.insert(n);
+    }
+  }
+  std::vector<std::string> values;
+  for (const auto& name : names) values.push_back(store.value(name));
+  return values;
+}
+
+std::map<std::string, std::string> build_images(const spec::Spec& spec, const Plan& plan,
+                                                git::Repository& repository,
+                                                secret::SecretStore& secrets,
+                                                const RunRequest& request,
+                                                const RunAdapters& adapters,
+                                                const std::filesystem::path& state) {
+  std::map<std::string, std::string> ids;
+  if (plan.images.empty()) return ids;
+  build::ImageBuilder builder(spec, repository, adapters.engine, secrets, adapters.build_reporter);
+  const auto built = builder.build({plan.images, request.source, state / "logs", &interrupt_flag()});
+  state::record_images(state, built.front().commit, built);
+  for (const auto& image : built) ids[image.name] = image.image_id;
+  return ids;
+}
+
+// Content ids of each job's declared inputs; a job missing from the map is never cached.
+std::map<std::string, std::string> job_inputs(const spec::Spec& spec, const Plan& plan,
+                                              git::Repository& repository, bool dirty) {
+  std::map<std::string, std::string> inputs;
+  auto commit = repository.head_commit();
+  if (!commit) return inputs;
+  for (const auto* planned : jobs_in_order(plan)) {
+    const spec::Job* job = spec.find_job(planned->name);
+    // Host jobs see the working copy: when it differs from HEAD nothing about them is known.
+    if (job->place == spec::JobPlace::host && dirty) continue;
+    std::string text;
+    if (job->paths.empty() && job->place == spec::JobPlace::host) {
+      text = value_or(repository.tree_id(commit.value(), ""), std::string());
+    }
+    for (const auto& path : job->paths) {
+      text += path.value + "=" + value_or(repository.tree_id(commit.value(), path.value), std::string("absent")) + ";";
+    }
+    inputs[job->name] = text;
+  }
+  return inputs;
+}
+
+std::map<std::string, std::string> base_environment(const spec::Spec& spec, const std::string& run_id,
+                                                    const std::string& commit) {
+  std::map<std::string, std::string> env;
+  for (const auto& [name, value] : spec.variables) env[name] = value.value;
+  env["PIPEWRIGHT_RUN_ID"] = run_id;
+  env["PIPEWRIGHT_COMMIT"] = commit;
+  env["PIPEWRIGHT_PROJECT"] = spec.name;
+  return env;
+}
+
+ExitCode exit_code_of(const std::vector<JobRecord>& records) {
+  bool failed = false, timed_out = false;
+  for (const auto& r : records) {
+    failed = failed || r.outcome == JobOutcome::failed;
+    timed_out = timed_out || r.outcome == JobOutcome::timed_out;
+  }
+  if (failed) return ExitCode::job_failed;
+  if (timed_out) return ExitCode::timed_out;
+  return ExitCode::ok;
+}
+
+// Records in plan order (the runner has them in the order they ended).
+std::vector<JobRecord> in_plan_order(const Plan& plan, std::vector<JobRecord> records) {
+  std::vector<JobRecord> ordered;
+  for (const auto* planned : jobs_in_order(plan)) {
+    for (auto& r : records) {
+      if (r.name == planned->name) ordered.push_back(std::move(r));
+    }
+  }
+  return ordered;
+}
+
+void merge_reports(RunReport& report, RunOutput& output) {
+  std::vector<std::pair<std::string, std::filesystem::path>> files;
+  for (const auto& job : report.jobs) {
+    for (const auto& file : job.junit) files.emplace_back(job.name, file);
+    if (job.tests) {
+      report::TestCounts total = report.tests.value_or(report::TestCounts{});
+      total += *job.tests;
+      report.tests = total;
+    }
+  }
+  if (files.empty()) return;
+  report.junit = report.run_dir / "junit.xml";
+  auto merged = report::merge_junit(files, report.junit);
+  if (!merged) {
+    output.message("reports", "could not merge JUnit reports: " + merged.error());
+    report.junit.clear();
+    return;
+  }
+  for (const auto& problem : merged.value().problems) output.message("reports", problem);
+}
+
+}  // namespace
+
+RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
+                       const RunRequest& request, const RunAdapters& adapters) {
+  // 1. plan: the named jobs and everything they need
+  const Plan plan = plan_for_jobs(spec, request.jobs);
+  // 2. remove what killed runs left behind (never a live run's objects)
+  const SweepResult swept = sweep_dead_runs(adapters.runtime);
+  if (swept.containers + swept.networks > 0) {
+    adapters.output.message("clean", "removed " + std::to_string(swept.containers) +
+                                          " containers and " + std::to_string(swept.networks) +
+                                          " networks left by interrupted runs");
+  }
+  // 3. secrets: all resolved up front, all masked everywhere
+  secret::SecretStore secrets(spec, spec::process_environment(), spec.root);
+  const secret::Masker masker(resolve_secrets(spec, plan, secrets));
+  // 4. images, built from the committed tree (or found up to date)
+  const auto state = state::ensure_state_dir(spec.root);
+  const auto image_ids = build_images(spec, plan, repository, secrets, request, adapters, state);
+  throw_if_interrupted();
+  // 5. jobs, in dependency order, with their services, on a private network
+  const RunIdentity identity = new_run_identity();
+  RunReport report;
+  report.run_id = identity.run_id;
+  report.run_dir = state / "runs" / identity.run_id;
+  const std::string commit = value_or(repository.head_commit(), std::string());
+  const bool dirty = value_or(repository.status_dirty(), true);
+  JobEnvironment environment{spec,
+                             spec.root,
+                             report.run_dir,
+                             image_ids,
+                             base_environment(spec, identity.run_id, commit),
+                             job_inputs(spec, plan, repository, dirty),
+                             [&secrets](std::string_view name) { return secrets.value(std::string(name)); }};
+  const JobCache cache(state / "cache" / "jobs");
+  {
+    RunResources resources(adapters.runtime, identity);
+    ServicePool services(
+        spec, resources, adapters.runtime, image_ids,
+        [&](const spec::Service& service) {
+          std::map<std::string, std::string> env;
+          for (const auto& [name, value] : service.env) {
+            env[name] = spec::substitute_secrets(value.value, environment.secret);
+          }
+          for (const auto& s : service.secrets) env[s.value] = secrets.value(s.value);
+          return env;
+        },
+        [&](const std::string& service, const std::string& text) {
+          adapters.output.message(service, masker.mask(text));
+        });
+    JobRunner runner(environment, resources, adapters.runtime, adapters.processes, services,
+                     request.use_cache ? &cache : nullptr, masker, adapters.output);
+    run_schedule(plan, runner, {request.parallelism, request.policy, &interrupt_flag()});
+    report.jobs = in_plan_order(plan, runner.records());
+    // 6. cleanup, always (also on the way out of an exception, by RunResources' destructor)
+    if (const std::string problems = resources.release(); !problems.empty()) {
+      adapters.output.message("clean", "could not remove everything: " + problems);
+    }
+  }
+  // 7. reports and the verdict
+  merge_reports(report, adapters.output);
+  throw_if_interrupted();
+  report.exit_code = exit_code_of(report.jobs);
+  return report;
+}
+
+}  // namespace pw::run
