@@ -387,7 +387,8 @@ ContainerExit ContainerCli::finish_attached(const std::string& id, proc::ExitSta
 }
 
 Result<int, DockerFailure> ContainerCli::exec(const std::string& id,
-                                              const std::vector<std::string>& argv) {
+                                              const std::vector<std::string>& argv,
+                                              std::chrono::milliseconds timeout) {
   const std::string operation = "running a command in container " + id;
   if (argv.empty()) {
     return DockerFailure{operation + ": the command is empty"};
@@ -395,6 +396,7 @@ Result<int, DockerFailure> ContainerCli::exec(const std::string& id,
   proc::Command command;
   command.argv = {binary_, "exec", "--", id};
   command.argv.insert(command.argv.end(), argv.begin(), argv.end());
+  command.timeout = timeout;
   // Only the last stderr line is kept: it explains a client failure, and the program's own
   // output may be unbounded.
   proc::Captured c;

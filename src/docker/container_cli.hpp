@@ -36,7 +36,8 @@ class ContainerCli final : public ContainerRuntime {
   /// `docker exec` (no stdin, no tty, output discarded, no time limit); a missing or
   /// non-executable program is exit code 126/127, not a failure.
   Result<int, DockerFailure> exec(const std::string& id,
-                                  const std::vector<std::string>& argv) override;
+                                  const std::vector<std::string>& argv,
+                                  std::chrono::milliseconds timeout) override;
   /// The IPv4 address (else global IPv6) on the network named, or whose id is (or starts with)
   /// the string given; "" when the container is not attached to it or not running.
   Result<std::string, DockerFailure> ip_address(const std::string& id,

@@ -77,9 +77,11 @@ class ContainerRuntime {
                                      std::optional<std::chrono::milliseconds> timeout,
                                      const std::atomic<bool>* cancel,
                                      const proc::LineSink& sink) = 0;
-  /// Runs argv inside a running container (`docker exec`); returns its exit code.
+  /// Runs argv inside a running container (`docker exec`) for at most timeout; returns its
+  /// exit code (a timeout is a failure).
   virtual Result<int, DockerFailure> exec(const std::string& id,
-                                          const std::vector<std::string>& argv) = 0;
+                                          const std::vector<std::string>& argv,
+                                          std::chrono::milliseconds timeout) = 0;
   /// The container's IP address on a network ("" when not attached).
   virtual Result<std::string, DockerFailure> ip_address(const std::string& id,
                                                         const std::string& network) = 0;

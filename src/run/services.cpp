@@ -107,7 +107,8 @@ bool ServicePool::probe(const spec::Service& service, const std::string& id,
              tcp_connects(ip.value(), service.ready.port, std::chrono::milliseconds(500));
     }
     case spec::ReadyCheck::Kind::command: {
-      auto code = runtime_.exec(id, service.ready.command);
+      // A probe that hangs must not outlive the readiness timeout.
+      auto code = runtime_.exec(id, service.ready.command, std::max(service.ready.interval, std::chrono::milliseconds(5000)));
       return code && code.value() == 0;
     }
     case spec::ReadyCheck::Kind::healthcheck: {

@@ -529,24 +529,26 @@ TEST_F(ContainerRuntimeTest, ServiceIsReachedByItsAliasOnTheNetwork) {
   EXPECT_TRUE(log.has("got pong"));
 }
 
+constexpr std::chrono::milliseconds k_exec_timeout{30000};
+
 TEST_F(ContainerRuntimeTest, ExecReturnsExitCodes) {
   const auto id = create(spec({"sleep", "60"}));
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(cli_.start_container(id));
-  EXPECT_EQ(ok(cli_.exec(id, {"true"})), 0);
-  EXPECT_EQ(ok(cli_.exec(id, {"sh", "-c", "echo noise >&2; exit 7"})), 7);
-  EXPECT_EQ(ok(cli_.exec(id, {"sh", "-c", "exit 1"})), 1);
-  const auto missing = cli_.exec(id, {"pw-no-such-program"});
+  EXPECT_EQ(ok(cli_.exec(id, {"true"}, k_exec_timeout)), 0);
+  EXPECT_EQ(ok(cli_.exec(id, {"sh", "-c", "echo noise >&2; exit 7"}, k_exec_timeout)), 7);
+  EXPECT_EQ(ok(cli_.exec(id, {"sh", "-c", "exit 1"}, k_exec_timeout)), 1);
+  const auto missing = cli_.exec(id, {"pw-no-such-program"}, k_exec_timeout);
   ASSERT_TRUE(missing);
   EXPECT_TRUE(missing.value() == 126 || missing.value() == 127) << missing.value();
-  EXPECT_FALSE(cli_.exec(id, {}));
+  EXPECT_FALSE(cli_.exec(id, {}, k_exec_timeout));
 
   ASSERT_TRUE(docker({"kill", id}).status.ok());
-  const auto stopped = cli_.exec(id, {"true"});
+  const auto stopped = cli_.exec(id, {"true"}, k_exec_timeout);
   ASSERT_FALSE(stopped);
   EXPECT_NE(stopped.error().message.find("is not running"), std::string::npos)
       << stopped.error().message;
-  const auto nowhere = cli_.exec(test_id_ + "-no-such-container", {"true"});
+  const auto nowhere = cli_.exec(test_id_ + "-no-such-container", {"true"}, k_exec_timeout);
   ASSERT_FALSE(nowhere);
   EXPECT_NE(nowhere.error().message.find("No such container"), std::string::npos)
       << nowhere.error().message;
