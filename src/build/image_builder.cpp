@@ -120,7 +120,9 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
     if (existing.value()) {
       result.image_id = existing.value()->id;
       result.up_to_date = true;
+      const auto& has = existing.value()->repo_tags;
       for (const auto& tag : result.tags) {
+        if (std::find(has.begin(), has.end(), tag) != has.end()) continue;
         if (auto tagged = engine_.tag(result.image_id, tag); !tagged) {
           throw InfrastructureError(tagged.error().message);
         }

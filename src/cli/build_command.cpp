@@ -22,6 +22,7 @@ struct BuildCommandOptions {
   std::vector<std::string> images;
   bool dirty = false;
   bool json = false;
+  bool quiet = false;
 };
 
 void check_image_names(const spec::Spec& spec, const std::vector<std::string>& names) {
@@ -59,7 +60,7 @@ void run_build(const GlobalOptions& global, const BuildCommandOptions& options) 
   docker::DockerCli engine(runner);
   secret::SecretStore secrets(spec, spec::process_environment(), spec.root);
   const auto state = state::ensure_state_dir(spec.root);
-  ConsoleBuildReporter reporter(console);
+  ConsoleBuildReporter reporter(console, options.quiet ? Lines::hidden : Lines::shown);
   build::ImageBuilder builder(spec, repo.value(), engine, secrets, reporter);
   build::BuildOptions build_options{options.images,
                                     options.dirty ? build::Source::working_copy : build::Source::commit,
@@ -88,6 +89,7 @@ void add_build_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--dirty", options->dirty,
                 "Build from the working copies of tracked files instead of HEAD (labelled dirty)");
   cmd->add_flag("--json", options->json, "Print what was built as JSON (logs go to stderr)");
+  cmd->add_flag("-q,--quiet", options->quiet, "Do not stream build logs (they still go to files)");
   cmd->footer(
       "Images are built with BuildKit from HEAD's tracked files only, tagged\n"
       "<registry>/<image>:<sha> and :<short sha>, and labelled with the OCI annotations.\n"

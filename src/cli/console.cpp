@@ -56,7 +56,7 @@ void ConsoleBuildReporter::started(const std::string& image) {
 }
 
 void ConsoleBuildReporter::line(const std::string& image, std::string_view text) {
-  console_.line(image, text);
+  if (lines_ == Lines::shown) console_.line(image, text);
 }
 
 void ConsoleBuildReporter::finished(const build::BuiltImage& image) {

@@ -11,6 +11,10 @@
 
 namespace pw::cli {
 
+/// Whether streamed output lines (build logs, job output) are printed; they always go to
+/// their log files.
+enum class Lines { shown, hidden };
+
 /// Writes progress lines for people.
 class Console {
  public:
@@ -36,13 +40,14 @@ class Console {
 /// Reports image builds on a Console.
 class ConsoleBuildReporter final : public build::BuildReporter {
  public:
-  explicit ConsoleBuildReporter(Console& console) : console_(console) {}
+  ConsoleBuildReporter(Console& console, Lines lines) : console_(console), lines_(lines) {}
   void started(const std::string& image) override;
   void line(const std::string& image, std::string_view text) override;
   void finished(const build::BuiltImage& image) override;
 
  private:
   Console& console_;
+  Lines lines_;
 };
 
 }  // namespace pw::cli

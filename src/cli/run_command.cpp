@@ -25,6 +25,7 @@ struct RunCommandOptions {
   bool no_cache = false;
   bool dirty = false;
   bool json = false;
+  bool quiet = false;
 };
 
 void check_job_names(const spec::Spec& spec, const std::vector<std::string>& names) {
@@ -81,8 +82,9 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   if (!repo) throw GitError(repo.error().message);
   install_interrupt_handlers();
   Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);
-  ConsoleBuildReporter build_reporter(console);
-  ConsoleRunOutput output(console);
+  const Lines lines = options.quiet ? Lines::hidden : Lines::shown;
+  ConsoleBuildReporter build_reporter(console, lines);
+  ConsoleRunOutput output(console, lines);
   proc::SystemProcessRunner processes;
   docker::DockerCli engine(processes);
   docker::ContainerCli runtime(processes);
@@ -125,6 +127,8 @@ void add_run_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--no-cache", options->no_cache, "Run jobs even when nothing they depend on changed");
   cmd->add_flag("--dirty", options->dirty, "Build images from the working copy instead of HEAD");
   cmd->add_flag("--json", options->json, "Print the summary as JSON (job output goes to stderr)");
+  cmd->add_flag("-q,--quiet", options->quiet,
+                "Do not stream job output (it still goes to each job's log file)");
   cmd->footer(
       "Each job runs `sh -c RUN` in a container of its image (or on the host), with its env and\n"
       "secrets as environment values, $PIPEWRIGHT_REPORTS for JUnit files, and its services on\n"

@@ -17,11 +17,11 @@ std::string outcome_name(run::JobOutcome outcome) {
 }
 
 void ConsoleRunOutput::job_started(const std::string& job) {
-  console_.status("job '" + job + "' started");
+  if (lines_ == Lines::shown) console_.status("job '" + job + "' started");
 }
 
 void ConsoleRunOutput::job_line(const std::string& job, std::string_view line) {
-  console_.line(job, line);
+  if (lines_ == Lines::shown) console_.line(job, line);
 }
 
 void ConsoleRunOutput::job_finished(const run::JobRecord& record) {

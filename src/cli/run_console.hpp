@@ -9,7 +9,7 @@ namespace pw::cli {
 /// and ends.
 class ConsoleRunOutput final : public run::RunOutput {
  public:
-  explicit ConsoleRunOutput(Console& console) : console_(console) {}
+  ConsoleRunOutput(Console& console, Lines lines) : console_(console), lines_(lines) {}
   void job_started(const std::string& job) override;
   void job_line(const std::string& job, std::string_view line) override;
   void job_finished(const run::JobRecord& record) override;
@@ -17,6 +17,7 @@ class ConsoleRunOutput final : public run::RunOutput {
 
  private:
   Console& console_;
+  Lines lines_;
 };
 
 /// The word for an outcome in output ("passed", "timed out", ...).

@@ -1,4 +1,7 @@
 #include "docker/container_cli.hpp"
+#include "util/temp_dir.hpp"
+
+#include <fstream>
 
 #include <algorithm>
 #include <array>
@@ -232,13 +235,15 @@ Result<void, DockerFailure> ContainerCli::remove_network(const std::string& id_o
 
 // --- containers ---------------------------------------------------------------------------
 
-Result<std::string, DockerFailure> ContainerCli::create_container(const ContainerSpec& spec) {
+Result<proc::Command, DockerFailure> ContainerCli::container_command(
+    const ContainerSpec& spec, const std::vector<std::string>& verb) const {
   const std::string operation =
       "creating container " + (spec.name.empty() ? "from " + spec.image : spec.name);
   const auto refuse = [&](const std::string& why) { return DockerFailure{operation + ": " + why}; };
 
   proc::Command command;
-  command.argv = {binary_, "create"};
+  command.argv = {binary_};
+  command.argv.insert(command.argv.end(), verb.begin(), verb.end());
   if (!spec.name.empty()) {
     command.argv.insert(command.argv.end(), {"--name", spec.name});
   }
@@ -298,9 +303,19 @@ Result<std::string, DockerFailure> ContainerCli::create_container(const Containe
   }
   command.argv.insert(command.argv.end(), {"--", spec.image});
   command.argv.insert(command.argv.end(), spec.command.begin(), spec.command.end());
-  command.timeout = k_create_timeout;
+  return command;
+}
 
-  const auto c = proc::capture(runner_, command);
+Result<std::string, DockerFailure> ContainerCli::create_container(const ContainerSpec& spec) {
+  const std::string operation =
+      "creating container " + (spec.name.empty() ? "from " + spec.image : spec.name);
+  const auto refuse = [&](const std::string& why) { return DockerFailure{operation + ": " + why}; };
+  auto command = container_command(spec, {"create"});
+  if (!command) {
+    return command.error();
+  }
+  command.value().timeout = k_create_timeout;
+  const auto c = proc::capture(runner_, command.value());
   if (!c.status.ok()) {
     return failure(operation, c);
   }
@@ -327,6 +342,45 @@ void ContainerCli::kill_container(const std::string& id) {
     docker({"kill", "--", id}, k_metadata_timeout);
   } catch (...) {  // best effort, see above
   }
+}
+
+ContainerExit ContainerCli::run_container(const ContainerSpec& spec,
+                                          std::optional<std::chrono::milliseconds> timeout,
+                                          const std::atomic<bool>* cancel,
+                                          const proc::LineSink& sink) {
+  // One client call per job (`docker run --rm`): the daemon removes the container when it
+  // exits; the id comes back through --cidfile for the kill on timeout or cancel.
+  TempDir scratch("pipewright-run");
+  const auto cid_file = scratch.path() / "cid";
+  auto command = container_command(spec, {"run", "--rm", "--cidfile", cid_file.string()});
+  ContainerExit result;
+  if (!command) {
+    result.client.kind = Kind::failed_to_start;
+    result.client.error = command.error().message;
+    return result;
+  }
+  command.value().timeout = timeout;
+  command.value().cancel = cancel;
+  command.value().kill_grace = k_stop_grace;
+  const auto container_id = [&] {
+    std::ifstream in(cid_file);
+    std::string id;
+    std::getline(in, id);
+    return id;
+  };
+  try {
+    result.client = runner_.run(command.value(), sink);
+  } catch (...) {
+    if (const auto id = container_id(); !id.empty()) kill_container(id);
+    throw;
+  }
+  if (result.client.kind == Kind::exited) {
+    result.exit_code = result.client.code;  // `docker run` exits with the container's code
+    return result;
+  }
+  // Timed out, cancelled or killed from outside: the container may run on unattended.
+  if (const auto id = container_id(); !id.empty()) kill_container(id);
+  return result;
 }
 
 ContainerExit ContainerCli::run_attached(const std::string& id,

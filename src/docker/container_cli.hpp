@@ -30,6 +30,9 @@ class ContainerCli final : public ContainerRuntime {
   /// cancel, the client killed from outside, an exception from sink) the container is killed
   /// through the daemon before this returns (or rethrows). exit_code is -1 when the container
   /// never started or its state cannot be read.
+  ContainerExit run_container(const ContainerSpec& spec,
+                              std::optional<std::chrono::milliseconds> timeout,
+                              const std::atomic<bool>* cancel, const proc::LineSink& sink) override;
   ContainerExit run_attached(const std::string& id,
                              std::optional<std::chrono::milliseconds> timeout,
                              const std::atomic<bool>* cancel, const proc::LineSink& sink) override;
@@ -59,6 +62,10 @@ class ContainerCli final : public ContainerRuntime {
       const std::string& key, const std::string& value) override;
 
  private:
+  /// The docker client command for a container (verb: "create" or "run ..."), with env values
+  /// kept off the command line; fails for specs the client would misread.
+  Result<proc::Command, DockerFailure> container_command(const ContainerSpec& spec,
+                                                         const std::vector<std::string>& verb) const;
   /// What kind of object a listing or inspection is about.
   enum class ObjectKind { container, network };
 

@@ -69,6 +69,13 @@ class ContainerRuntime {
   virtual Result<std::string, DockerFailure> create_container(const ContainerSpec& spec) = 0;
   /// Starts a created container in the background (services).
   virtual Result<void, DockerFailure> start_container(const std::string& id) = 0;
+  /// Creates, starts and attaches to a container that the daemon removes when it exits, all in
+  /// one client call; on timeout or cancel the container is killed through the daemon.
+  /// exit_code is the container's (125–127 when Docker could not run the command).
+  virtual ContainerExit run_container(const ContainerSpec& spec,
+                                      std::optional<std::chrono::milliseconds> timeout,
+                                      const std::atomic<bool>* cancel,
+                                      const proc::LineSink& sink) = 0;
   /// Starts a created container attached, streaming its output lines to sink until it exits,
   /// the timeout passes or cancel becomes true — in the last two cases, and whenever the client
   /// ends while the container still runs, the container itself is killed (by id, through the

@@ -53,16 +53,16 @@ Result<FileBytes, std::string> read_bounded(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return failure(name + ": " + std::strerror(errno));
-  std::string bytes;
+  FileBytes bytes;
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (bytes.size() > k_max_junit_bytes)
+    bytes.text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (bytes.text.size() > k_max_junit_bytes)
       return failure(too_large(name));
   }
   if (in.bad())
     return failure(name + ": read error");
-  return success(std::move(bytes));
+  return bytes;
 }
 
 // "LINE:COL" (1-based) of a byte offset, for the parser's error position.
@@ -144,30 +144,47 @@ void count_case(const pugi::xml_node& testcase, TestCounts& counts, double& seco
   seconds += seconds_of(testcase.attribute("time")).value_or(0);
 }
 
-// The node after node in document order, skipping node's children, staying inside root.
-pugi::xml_node next_outside(pugi::xml_node node, const pugi::xml_node& root) {
-  while (node != root && !node.next_sibling())
-    node = node.parent();
-  return node == root ? pugi::xml_node() : node.next_sibling();
+// Visits the nodes below root in document order without recursion (so that no nesting depth
+// can overflow the stack); visit(node, depth) returns whether to go into node's children.
+template <class Visit>
+void walk(const pugi::xml_node& root, Visit visit) {
+  std::size_t depth = 1;
+  pugi::xml_node node = root.first_child();
+  while (node) {
+    if (visit(node, depth) && node.first_child()) {
+      node = node.first_child();
+      ++depth;
+      continue;
+    }
+    while (node != root && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+    }
+    node = node == root ? pugi::xml_node() : node.next_sibling();
+  }
 }
 
-// Counts every <testcase> below suite (nested suites included) without recursion.
+// Counts every <testcase> below suite, in nested suites too.
 JUnitSuite summarize(const pugi::xml_node& suite) {
   JUnitSuite out{suite.attribute("name").as_string(), {}, 0};
   double case_seconds = 0;
-  pugi::xml_node node = suite.first_child();
-  while (node) {
-    if (named(node, "testcase")) {
-      count_case(node, out.counts, case_seconds);
-      node = next_outside(node, suite);
-    } else if (node.first_child()) {
-      node = node.first_child();
-    } else {
-      node = next_outside(node, suite);
-    }
-  }
+  walk(suite, [&](const pugi::xml_node& node, std::size_t) {
+    if (!named(node, "testcase"))
+      return true;
+    count_case(node, out.counts, case_seconds);
+    return false;
+  });
   out.time_seconds = seconds_of(suite.attribute("time")).value_or(case_seconds);
   return out;
+}
+
+std::size_t nesting_depth(const pugi::xml_node& root) {
+  std::size_t deepest = 0;
+  walk(root, [&](const pugi::xml_node&, std::size_t depth) {
+    deepest = std::max(deepest, depth);
+    return true;
+  });
+  return deepest;
 }
 
 std::string format_seconds(double seconds) {
@@ -191,8 +208,10 @@ void set_counts(pugi::xml_node node, const TestCounts& counts, double seconds) {
   set_attribute(node, "time", format_seconds(seconds));
 }
 
-// Copies one job's suites under root, renamed "JOB/<name>"; returns a problem or "".
-std::string append_job(pugi::xml_node root, const JobReport& report, MergedJUnit& merged) {
+// Copies one job's suites under root, renamed "JOB/<name>"; returns a problem or "". Raises
+// depth to the deepest nesting copied.
+std::string append_job(pugi::xml_node root, const JobReport& report, MergedJUnit& merged,
+                       std::size_t& depth) {
   const auto& [job, file] = report;
   auto document = load(file);
   if (!document)
@@ -202,6 +221,7 @@ std::string append_job(pugi::xml_node root, const JobReport& report, MergedJUnit
     return job + ": " + suites.error();
   for (const pugi::xml_node& suite : suites.value()) {
     const JUnitSuite summary = summarize(suite);
+    depth = std::max(depth, nesting_depth(suite) + 2);  // under <testsuites> and <testsuite>
     pugi::xml_node copy = root.append_copy(suite);
     set_attribute(copy, "name", summary.name.empty() ? job : job + "/" + summary.name);
     set_counts(copy, summary.counts, summary.time_seconds);
@@ -211,12 +231,17 @@ std::string append_job(pugi::xml_node root, const JobReport& report, MergedJUnit
   return {};
 }
 
+// Real reports nest a few levels; indenting a hostile one nested 100000 deep would write
+// gigabytes of spaces (indentation grows with the square of the depth), so it is written flat.
+constexpr std::size_t k_max_indented_depth = 64;
+
 // Writes beside out, then renames: a CI reading the report never sees half a file.
-Result<void, std::string> save_atomically(const pugi::xml_document& document,
+Result<void, std::string> save_atomically(const pugi::xml_document& document, std::size_t depth,
                                           const std::filesystem::path& out) {
   const std::filesystem::path temporary =
       out.string() + ".tmp." + std::to_string(static_cast<long>(::getpid()));
-  if (!document.save_file(temporary.c_str(), "  ", pugi::format_default, pugi::encoding_utf8)) {
+  const unsigned format = depth <= k_max_indented_depth ? pugi::format_indent : pugi::format_raw;
+  if (!document.save_file(temporary.c_str(), "  ", format, pugi::encoding_utf8)) {
     return failure("cannot write " + temporary.string());
   }
   std::error_code ec;
@@ -254,14 +279,15 @@ Result<MergedJUnit, std::string> merge_junit(const std::vector<JobReport>& files
   declaration.append_attribute("encoding").set_value("UTF-8");
   pugi::xml_node root = document.append_child("testsuites");
   MergedJUnit merged;
+  std::size_t depth = 1;
   for (const JobReport& report : files) {
-    if (std::string problem = append_job(root, report, merged); !problem.empty()) {
+    if (std::string problem = append_job(root, report, merged, depth); !problem.empty()) {
       merged.problems.push_back(std::move(problem));
     }
   }
   set_attribute(root, "name", "pipewright");
   set_counts(root, merged.counts, merged.time_seconds);
-  auto saved = save_atomically(document, out);
+  auto saved = save_atomically(document, depth, out);
   if (!saved)
     return saved.error();
   return merged;

@@ -158,14 +158,7 @@ JobRecord JobRunner::run_in_container(const spec::Job& job,
   container.labels = resources_.labels({{k_label_job, job.name}});
   container.mounts.push_back({reports, k_container_reports, false});
   if (!job.services.empty()) container.network = resources_.network();
-  auto id = runtime_.create_container(container);
-  if (!id) {
-    record.note = "could not create its container: " + id.error().message;
-    return record;
-  }
-  resources_.track(id.value());
-  const docker::ContainerExit exit = runtime_.run_attached(id.value(), job.timeout, &stop, sink);
-  resources_.remove(id.value());
+  const docker::ContainerExit exit = runtime_.run_container(container, job.timeout, &stop, sink);
   judge(record, exit.client, exit.exit_code, job.timeout);
   return record;
 }

@@ -1,11 +1,13 @@
 #include "spec/parser.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <sstream>
 #include <unordered_map>
 
 #include "spec/parse_sections.hpp"
@@ -50,19 +52,82 @@ std::string syntax_hint(const std::string& source, const YAML::ParserException& 
   return "";
 }
 
-// The one document of the file; a second document would be silently ignored otherwise.
-YAML::Node single_document(const std::string& source, Diagnostics& diagnostics) {
-  std::vector<YAML::Node> documents = YAML::LoadAll(source);
-  if (documents.empty())
-    return YAML::Node();
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    diagnostics.error(
-        mark.is_null() ? SourcePos{} : SourcePos{mark.line + 1, mark.column + 1},
-        "the file holds " + std::to_string(documents.size()) + " YAML documents; a spec is one",
-        "remove the '---' line that starts the second document");
+// Notes where the first node of a document starts.
+class FirstNode final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> mark;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    note(m);
   }
-  return documents.front();
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& m) {
+    if (!mark)
+      mark = m;
+  }
+};
+
+// Where the first text of source is that makes a document not empty, if any: not blank, not
+// a comment, a document marker, a directive or an explicit null.
+std::optional<SourcePos> first_content(const std::string& source) {
+  std::istringstream lines(source);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#' || line[start] == '%') continue;
+    const std::size_t end = line.find(" #", start);
+    std::string text = line.substr(start, end == std::string::npos ? end : end - start);
+    text.erase(text.find_last_not_of(" \t\r") + 1);
+    for (const char* empty : {"---", "...", "~", "null", "Null", "NULL", "--- ~", "--- null"}) {
+      if (text == empty) text.clear();
+    }
+    if (!text.empty()) return SourcePos{number, static_cast<int>(start) + 1};
+  }
+  return std::nullopt;
+}
+
+// The one document of the file; a second document would be silently ignored otherwise.
+// (Not YAML::LoadAll: on some malformed streams it yields empty documents forever.)
+std::optional<YAML::Node> single_document(const std::string& source, Diagnostics& diagnostics) {
+  YAML::Node document = YAML::Load(source);
+  if (document.IsNull()) {
+    // yaml-cpp reads some malformed text (a stray ',' first) as an empty document.
+    if (auto stray = first_content(source)) {
+      const std::size_t line_start = source.rfind('\n', 0) == 0 ? 0 : 0;
+      (void)line_start;
+      diagnostics.error(*stray, "invalid YAML: this text is not part of a YAML document",
+                        "a spec is a mapping such as 'version: 1'");
+      return std::nullopt;
+    }
+    return document;
+  }
+  std::istringstream stream(source);
+  YAML::Parser parser(stream);
+  FirstNode first;
+  FirstNode second;
+  if (parser.HandleNextDocument(first) && parser.HandleNextDocument(second)) {
+    const YAML::Mark mark = second.mark.value_or(YAML::Mark::null_mark());
+    diagnostics.error(mark.is_null() ? SourcePos{} : SourcePos{mark.line + 1, mark.column + 1},
+                      "the file holds more than one YAML document; a spec is one",
+                      "remove the '---' line that starts the second document");
+  }
+  return document;
 }
 
 std::optional<YAML::Node> parse_yaml(const std::string& source, Diagnostics& diagnostics) {

@@ -141,20 +141,25 @@ TEST_F(JUnitTest, DoesNotExpandEntities) {
 
 TEST_F(JUnitTest, DeeplyNestedElementsDoNotOverflowTheStack) {
   constexpr int k_depth = 200'000;
-  std::string text = "<testsuites><testsuite name=\"deep\">";
-  for (int i = 0; i < k_depth; ++i)
-    text += "<d>";
-  text += "<testcase name=\"x\"><skipped/></testcase>";
-  for (int i = 0; i < k_depth; ++i)
-    text += "</d>";
-  text += "</testsuite></testsuites>";
+  std::string opening;
+  std::string closing;
+  for (int i = 0; i < k_depth; ++i) {
+    opening += "<d>";
+    closing += "</d>";
+  }
+  const std::string text = "<testsuites><testsuite name=\"deep\">" + opening +
+                           "<testcase name=\"x\"><skipped/></testcase>" + closing +
+                           "</testsuite></testsuites>";
   const auto deep = write("deep.xml", text);
   const auto report = read_junit(deep);
   ASSERT_TRUE(report) << report.error();
   EXPECT_EQ(report.value().counts, (TestCounts{1, 0, 0, 1}));
-  const auto merged = merge_junit({{"deep", deep}}, dir_.path() / "merged.xml");
+  const auto out = dir_.path() / "merged.xml";
+  const auto merged = merge_junit({{"deep", deep}}, out);
   ASSERT_TRUE(merged) << merged.error();
   EXPECT_EQ(merged.value().counts, (TestCounts{1, 0, 0, 1}));
+  // Written without indentation, which would take (depth^2) bytes: about 40 GB here.
+  EXPECT_LT(std::filesystem::file_size(out), 2 * text.size());
 }
 
 TEST_F(JUnitTest, MergesTwoJobsWithExactTotals) {
@@ -178,11 +183,13 @@ TEST_F(JUnitTest, MergesTwoJobsWithExactTotals) {
             std::string::npos)
       << text;
   // The suites' own attributes are corrected too, and their content kept.
-  EXPECT_NE(text.find("tests=\"5\" errors=\"1\" failures=\"1\" skipped=\"1\" time=\"1.250\""),
+  EXPECT_NE(text.find("<testsuite name=\"unit/pytest\" errors=\"1\" failures=\"1\" skipped=\"1\" "
+                      "tests=\"5\" time=\"1.250\""),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("<property name=\"java.version\" value=\"17.0.9\""), std::string::npos);
-  EXPECT_NE(text.find("assert 0.7 &gt; 0.9"), std::string::npos);
+  EXPECT_NE(text.find("<failure message=\"assert 0.7 > 0.9\">def test_predict(): ...</failure>"),
+            std::string::npos);
 }
 
 TEST_F(JUnitTest, SameSuiteNameInTwoJobsStaysApart) {
@@ -207,7 +214,7 @@ TEST_F(JUnitTest, MalformedFilesAreReportedAndTheRestMerged) {
   EXPECT_EQ(merged.value().counts, (TestCounts{5, 1, 1, 1}));
   ASSERT_EQ(merged.value().problems.size(), 2u);
   EXPECT_EQ(merged.value().problems[0],
-            "lint: " + broken.string() + ":1:22: malformed XML: Start-end tags mismatch");
+            "lint: " + broken.string() + ":1:21: malformed XML: Start-end tags mismatch");
   EXPECT_EQ(merged.value().problems[1],
             "smoke: " + missing.string() + ": No such file or directory");
   EXPECT_EQ(read_junit(out).value().counts, (TestCounts{5, 1, 1, 1}));

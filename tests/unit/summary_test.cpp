@@ -21,17 +21,17 @@ std::vector<JobSummary> sample_run() {
 }
 
 TEST(Summary, RendersAlignedColumnsAndTotals) {
-  EXPECT_EQ(
-      render_summary_table(sample_run(), Color::never),
-      "JOB          STATUS     DURATION  TESTS                           NOTE\n"
-      "unit         failed     12.3s     12 passed, 1 failed, 2 skipped  exit code 1\n"
-      "lint         passed     3.1s      -\n"
-      "build-docs   cached     40ms      -                               cached from 1a2b3c4\n"
-      "integration  skipped    -         -                               needs 'unit' which "
-      "failed\n"
-      "e2e          timed out  10m       3 passed, 1 error               timeout 10m\n"
-      "5 jobs: 1 passed, 1 cached, 1 failed, 1 timed out, 1 skipped; "
-      "tests: 15 passed, 1 failed, 1 error, 2 skipped; job time 10m15s\n");
+  // clang-format off
+  EXPECT_EQ(render_summary_table(sample_run(), Color::never),
+            "JOB          STATUS     DURATION  TESTS                           NOTE\n"
+            "unit         failed     12.3s     12 passed, 1 failed, 2 skipped  exit code 1\n"
+            "lint         passed     3.1s      -\n"
+            "build-docs   cached     40ms      -                               cached from 1a2b3c4\n"
+            "integration  skipped    -         -                               needs 'unit' which failed\n"
+            "e2e          timed out  10m       3 passed, 1 error               timeout 10m\n"
+            "5 jobs: 1 passed, 1 cached, 1 failed, 1 timed out, 1 skipped; "
+            "tests: 15 passed, 1 failed, 1 error, 2 skipped; job time 10m15s\n");
+  // clang-format on
 }
 
 TEST(Summary, ColorsOnlyTheStatusAndHeaderWithoutBreakingAlignment) {
@@ -57,7 +57,7 @@ TEST(Summary, EmptyRunAndRunWithoutTests) {
 }
 
 TEST(Summary, FormatsTestCounts) {
-  EXPECT_EQ(format_test_counts({12, 1, 0, 2}), "12 passed, 1 failed, 2 skipped");
+  EXPECT_EQ(format_test_counts({15, 1, 0, 2}), "12 passed, 1 failed, 2 skipped");
   EXPECT_EQ(format_test_counts({12, 0, 0, 0}), "12 passed");
   EXPECT_EQ(format_test_counts({5, 0, 2, 0}), "3 passed, 2 errors");
   EXPECT_EQ(format_test_counts({}), "0 passed");
