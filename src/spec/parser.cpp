@@ -109,10 +109,8 @@ std::optional<YAML::Node> single_document(const std::string& source, Diagnostics
   if (document.IsNull()) {
     // yaml-cpp reads some malformed text (a stray ',' first) as an empty document.
     if (auto stray = first_content(source)) {
-      const std::size_t line_start = source.rfind('\n', 0) == 0 ? 0 : 0;
-      (void)line_start;
-      diagnostics.error(*stray, "invalid YAML: this text is not part of a YAML document",
-                        "a spec is a mapping such as 'version: 1'");
+      diagnostics.error(*stray, "invalid YAML: unexpected text",
+                        "a spec is one YAML mapping, such as 'version: 1' and what follows");
       return std::nullopt;
     }
     return document;
