@@ -90,14 +90,17 @@ std::optional<SourcePos> first_content(const std::string& source) {
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
     const std::size_t start = line.find_first_not_of(" \t\r");
-    if (start == std::string::npos || line[start] == '#' || line[start] == '%') continue;
+    if (start == std::string::npos || line[start] == '#' || line[start] == '%')
+      continue;
     const std::size_t end = line.find(" #", start);
     std::string text = line.substr(start, end == std::string::npos ? end : end - start);
     text.erase(text.find_last_not_of(" \t\r") + 1);
     for (const char* empty : {"---", "...", "~", "null", "Null", "NULL", "--- ~", "--- null"}) {
-      if (text == empty) text.clear();
+      if (text == empty)
+        text.clear();
     }
-    if (!text.empty()) return SourcePos{number, static_cast<int>(start) + 1};
+    if (!text.empty())
+      return SourcePos{number, static_cast<int>(start) + 1};
   }
   return std::nullopt;
 }
