@@ -9,7 +9,7 @@
 #include "spec/diagnostic.hpp"
 
 // The pipeline spec as data: what pipewright.yaml says after variable expansion. Secret
-// references stay as "${secret:NAME}" placeholders inside strings; they are resolved only
+// references stay as NUL-delimited placeholders (spec::secret_placeholder) inside strings; they are resolved only
 // where a value is handed to a process environment, never when anything is printed.
 
 namespace pw::spec {

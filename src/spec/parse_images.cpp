@@ -36,6 +36,12 @@ Image parse_image(YamlReader& reader, const std::string& name, SourcePos pos,
       image.paths = reader.string_list(e.value, field);
     }
   }
+  // Like `docker build`, the default Dockerfile is the one at the top of the context.
+  if (image.dockerfile.pos == image.pos && image.context.value != ".") {
+    std::string context = image.context.value;
+    while (!context.empty() && context.back() == '/') context.pop_back();
+    image.dockerfile.value = context + "/Dockerfile";
+  }
   return image;
 }
 

@@ -30,7 +30,7 @@ void parse_job_field(YamlReader& reader, const MapEntry& e, const std::string& w
   } else if (e.key == "services") {
     job.services = reader.string_list(e.value, field, Expand::no);
   } else if (e.key == "env") {
-    job.env = reader.var_map(e.value, field);
+    job.env = reader.var_map(e.value, field, Expand::with_secrets);
   } else if (e.key == "secrets") {
     job.secrets = reader.string_list(e.value, field, Expand::no);
   } else if (e.key == "timeout") {

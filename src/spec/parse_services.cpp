@@ -56,7 +56,7 @@ Service parse_service(YamlReader& reader, const std::string& name, SourcePos pos
     if (e.key == "image") {
       if (auto v = reader.located(e.value, field)) service.image = *v;
     } else if (e.key == "env") {
-      service.env = reader.var_map(e.value, field);
+      service.env = reader.var_map(e.value, field, Expand::with_secrets);
     } else if (e.key == "command") {
       for (auto& v : reader.string_list(e.value, field)) service.command.push_back(v.value);
     } else if (e.key == "secrets") {

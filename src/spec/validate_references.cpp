@@ -78,9 +78,10 @@ void check_env_secrets(const VarList& env, const Names& names, const std::string
     for (const auto& secret : secret_references(value.value)) {
       // value.pos is where the value starts: a placeholder there is underlined whole, one
       // further in gets a caret at the value's start.
-      const std::string placeholder = "${secret:" + secret + "}";
-      const int span =
-          value.value.starts_with(placeholder) ? static_cast<int>(placeholder.size()) : 1;
+      const std::string written = "${secret:" + secret + "}";
+      const int span = value.value.starts_with(secret_placeholder(secret))
+                           ? static_cast<int>(written.size())
+                           : 1;
       check_ref({secret, value.pos}, names.secrets, "secret", "'" + key + "' of " + where,
                 diagnostics, span);
     }

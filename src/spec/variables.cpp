@@ -6,6 +6,10 @@ namespace pw::spec {
 namespace {
 
 constexpr std::string_view k_secret_prefix = "secret:";
+// Placeholders are delimited by NUL bytes, which no environment variable can hold: a value
+// that came from the environment (a commit message, a branch name) can never turn into a
+// secret reference, and neither can a literal "$${secret:X}".
+constexpr std::string_view k_placeholder_open{"\0secret:", 8};
 
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -35,7 +39,7 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
                             "secret names are letters, digits and '_'"};
     }
     if (secrets != nullptr) secrets->emplace_back(name);
-    return "${" + std::string(body) + "}";
+    return secret_placeholder(name);
   }
   std::size_t name_end = 0;
   while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
@@ -115,18 +119,23 @@ std::vector<std::string> secret_references(std::string_view expanded) {
   return names;
 }
 
+std::string secret_placeholder(std::string_view name) {
+  return std::string(k_placeholder_open) + std::string(name) + std::string(1, '\0');
+}
+
 std::string substitute_secrets(std::string_view expanded,
                                const std::function<std::string(std::string_view)>& resolve) {
   std::string out;
   std::size_t i = 0;
-  const std::string open = "${" + std::string(k_secret_prefix);
   while (i < expanded.size()) {
-    const std::size_t start = expanded.find(open, i);
-    const std::size_t close =
-        start == std::string_view::npos ? start : expanded.find('}', start + open.size());
+    const std::size_t start = expanded.find(k_placeholder_open, i);
+    const std::size_t close = start == std::string_view::npos
+                                  ? start
+                                  : expanded.find('\0', start + k_placeholder_open.size());
     if (close == std::string_view::npos) break;
     out.append(expanded.substr(i, start - i));
-    out += resolve(expanded.substr(start + open.size(), close - start - open.size()));
+    out += resolve(expanded.substr(start + k_placeholder_open.size(),
+                                   close - start - k_placeholder_open.size()));
     i = close + 1;
   }
   out.append(expanded.substr(std::min(i, expanded.size())));

@@ -30,10 +30,14 @@ struct ExpansionError {
 Result<std::string, ExpansionError> expand_variables(std::string_view text, const VarLookup& lookup,
                                                      std::vector<std::string>* secrets);
 
-/// The secret names referenced by ${secret:NAME} placeholders in an expanded value.
+/// The secret names referenced by placeholders in an expanded value.
 std::vector<std::string> secret_references(std::string_view expanded);
 
-/// Replaces every ${secret:NAME} placeholder with resolve(NAME).
+/// The placeholder that expand_variables leaves for ${secret:NAME}: NUL-delimited, so text
+/// from the environment can never forge one.
+std::string secret_placeholder(std::string_view name);
+
+/// Replaces every secret placeholder with resolve(NAME).
 std::string substitute_secrets(std::string_view expanded,
                                const std::function<std::string(std::string_view)>& resolve);
 

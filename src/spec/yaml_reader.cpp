@@ -333,8 +333,17 @@ std::optional<SourcePos> YamlReader::position_in(const YAML::Node& node, const s
 }
 
 std::string YamlReader::expand(const YAML::Node& node, const std::string& text,
-                               const std::string& what) {
-  auto result = expand_variables(text, lookup_, nullptr);
+                               const std::string& what, Expand mode) {
+  std::vector<std::string> secrets;
+  auto result = expand_variables(text, lookup_, &secrets);
+  if (result && !secrets.empty() && mode != Expand::with_secrets) {
+    // Anywhere but an environment value a secret would land in an image layer, a command
+    // line or a label.
+    error(pos(node), "a secret (${secret:" + secrets.front() + "}) cannot be used in " + what,
+          "secrets reach jobs and services only through 'env' or 'secrets:'; images get them "
+          "as build secrets with 'secrets:' under the image");
+    return text;
+  }
   if (result) return result.value();
   const ExpansionError& e = result.error();
   // Point at the faulty "${" when its place in the file is certain, else at the value.
@@ -355,7 +364,7 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, const std:
   if (!spend(node, node.Scalar().size()))
     return std::nullopt;
   const std::string& text = node.Scalar();
-  return expand_mode == Expand::yes ? expand(node, text, what) : text;
+  return expand_mode == Expand::no ? text : expand(node, text, what, expand_mode);
 }
 
 std::optional<Located<std::string>> YamlReader::located(const YAML::Node& node,
@@ -398,6 +407,10 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
   }
   auto text = string(node, what, Expand::no);
   auto parsed = parse_duration(*text);
+  if (parsed && parsed.value().count() == 0) {
+    error(node, what + " must be longer than 0", "write e.g. 90s, 5m, 1h30m or 500ms");
+    return std::nullopt;
+  }
   if (parsed) return parsed.value();
   error(node, "malformed duration '" + *text + "' for " + what + ": " + parsed.error(),
         "write e.g. 90s, 5m, 1h30m or 500ms");
@@ -423,7 +436,7 @@ std::vector<Located<std::string>> YamlReader::string_list(const YAML::Node& node
   return out;
 }
 
-VarList YamlReader::var_map(const YAML::Node& node, const std::string& what) {
+VarList YamlReader::var_map(const YAML::Node& node, const std::string& what, Expand expand_mode) {
   VarList out;
   auto items = entries(node, what, {});
   if (!items) return out;
@@ -434,7 +447,7 @@ VarList YamlReader::var_map(const YAML::Node& node, const std::string& what) {
             static_cast<int>(entry.key.size()));
       continue;
     }
-    if (auto value = located(entry.value, "'" + entry.key + "' in " + what)) {
+    if (auto value = located(entry.value, "'" + entry.key + "' in " + what, expand_mode)) {
       out.emplace_back(entry.key, *value);
     }
   }

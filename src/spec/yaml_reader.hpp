@@ -29,7 +29,8 @@ struct MapEntry {
 };
 
 /// Whether a string value goes through ${VAR} expansion.
-enum class Expand { yes, no };
+/// with_secrets also lets ${secret:NAME} through (only environment values may hold secrets).
+enum class Expand { yes, with_secrets, no };
 
 /// Reads YAML nodes into spec values, reporting problems to a Diagnostics.
 class YamlReader {
@@ -67,7 +68,7 @@ class YamlReader {
   std::vector<Located<std::string>> string_list(const YAML::Node& node, const std::string& what,
                                                 Expand expand = Expand::yes);
   /// A mapping of names to scalar values (env, args, variables), in document order.
-  VarList var_map(const YAML::Node& node, const std::string& what);
+  VarList var_map(const YAML::Node& node, const std::string& what, Expand expand = Expand::yes);
   /// Makes later reports about an empty item ("-" alone) of sequence point at its '-'.
   void remember_empty_items(const YAML::Node& sequence);
 
@@ -92,7 +93,8 @@ class YamlReader {
     std::size_t considered = 0;
   };
 
-  std::string expand(const YAML::Node& node, const std::string& text, const std::string& what);
+  std::string expand(const YAML::Node& node, const std::string& text, const std::string& what,
+                     Expand mode);
   void merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YAML::Node& merged,
                   const std::string& what, Merges& merges);
   bool spend(const YAML::Node& node, std::size_t size);

@@ -124,8 +124,10 @@ TEST(SpecParser, MissingDefaultDockerfileIsReportedAtTheImageName) {
   EXPECT_EQ(d.pos, (SourcePos{4, 3}));
   EXPECT_EQ(d.span, 4);
   EXPECT_EQ(d.message,
-            "image 'test' gives no 'dockerfile' and the repository root has no 'Dockerfile' file");
-  EXPECT_EQ(d.hint, "add dockerfile: PATH (relative to the repository root)");
+            "image 'test' gives no 'dockerfile' and there is no 'Dockerfile' file");
+  EXPECT_EQ(d.hint,
+            "the default is the Dockerfile at the top of the build context; add dockerfile: PATH "
+            "(relative to the repository root)");
 }
 
 TEST(SpecParser, LoadSpecRendersEveryProblemIntoOneError) {

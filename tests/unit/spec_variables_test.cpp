@@ -12,6 +12,9 @@
 namespace pw::spec {
 namespace {
 
+// The placeholder expansion leaves for ${secret:NAME}.
+std::string P(const std::string& name) { return secret_placeholder(name); }
+
 const std::map<std::string, std::string, std::less<>> k_vars = {
     {"HOME", "/home/ci"}, {"EMPTY", ""}, {"REGISTRY", "localhost:5000"}, {"_under_1", "u"}};
 
@@ -135,7 +138,8 @@ TEST(SpecVariables, SecretPlaceholdersAreKeptAndListed) {
   auto result = expand_variables("postgres://app:${secret:DB_PASSWORD}@${REGISTRY}/${secret:X}",
                                  lookup, &secrets);
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.value(), "postgres://app:${secret:DB_PASSWORD}@localhost:5000/${secret:X}");
+  EXPECT_EQ(result.value(),
+            "postgres://app:" + P("DB_PASSWORD") + "@localhost:5000/" + P("X"));
   EXPECT_EQ(secrets, (std::vector<std::string>{"DB_PASSWORD", "X"}));
 }
 
@@ -144,14 +148,14 @@ TEST(SpecVariables, SecretPlaceholdersAreNeverLookedUp) {
   const VarLookup everything = [](std::string_view) { return std::optional<std::string>("LEAK"); };
   auto result = expand_variables("${secret:HOME}", everything, nullptr);
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.value(), "${secret:HOME}");
+  EXPECT_EQ(result.value(), P("HOME"));
 }
 
 TEST(SpecVariables, SecretPlaceholderInADefaultIsKept) {
   std::vector<std::string> secrets;
   auto result = expand_variables("${TOKEN:-${secret:TOKEN}}", lookup, &secrets);
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.value(), "${secret:TOKEN}");
+  EXPECT_EQ(result.value(), P("TOKEN"));
   EXPECT_EQ(secrets, (std::vector<std::string>{"TOKEN"}));
 }
 
@@ -167,23 +171,40 @@ TEST(SpecVariables, InvalidSecretNames) {
 }
 
 TEST(SpecVariables, SecretReferencesOfAnExpandedValue) {
-  EXPECT_EQ(secret_references("a ${secret:A} b ${secret:B_2} ${secret:A}"),
+  EXPECT_EQ(secret_references("a " + P("A") + " b " + P("B_2") + " " + P("A")),
             (std::vector<std::string>{"A", "B_2", "A"}));
   EXPECT_TRUE(secret_references("no secrets, ${HOME} is not one").empty());
-  EXPECT_TRUE(secret_references("${secret:unterminated").empty());
+  // Text that merely looks like a reference (from the environment, or "$${") is not one.
+  EXPECT_TRUE(secret_references("${secret:A}").empty());
+  EXPECT_TRUE(secret_references(std::string("\0secret:unterminated", 20)).empty());
 }
 
 TEST(SpecVariables, SubstituteSecretsResolvesOnlyPlaceholders) {
   const auto resolve = [](std::string_view name) { return "<" + std::string(name) + ">"; };
-  EXPECT_EQ(substitute_secrets("u:${secret:PW}@h/${secret:DB}", resolve), "u:<PW>@h/<DB>");
-  EXPECT_EQ(substitute_secrets("plain", resolve), "plain");
+  EXPECT_EQ(substitute_secrets("u:" + P("PW") + "@h/" + P("DB"), resolve), "u:<PW>@h/<DB>");
+  EXPECT_EQ(substitute_secrets("plain ${secret:X}", resolve), "plain ${secret:X}");
   EXPECT_EQ(substitute_secrets("", resolve), "");
-  EXPECT_EQ(substitute_secrets("${secret:A}${secret:B}", resolve), "<A><B>");
+  EXPECT_EQ(substitute_secrets(P("A") + P("B"), resolve), "<A><B>");
   // An unterminated placeholder is left as written.
-  EXPECT_EQ(substitute_secrets("x ${secret:A} ${secret:B", resolve), "x <A> ${secret:B");
+  const std::string open_only("\0secret:B", 9);
+  EXPECT_EQ(substitute_secrets("x " + P("A") + " " + open_only, resolve), "x <A> " + open_only);
   // The resolved value is not scanned again: a value that looks like a placeholder stays.
-  const auto sneaky = [](std::string_view) { return std::string("${secret:OTHER}"); };
-  EXPECT_EQ(substitute_secrets("${secret:A}", sneaky), "${secret:OTHER}");
+  const auto sneaky = [](std::string_view) { return secret_placeholder("OTHER"); };
+  EXPECT_EQ(substitute_secrets(P("A"), sneaky), secret_placeholder("OTHER"));
+}
+
+TEST(SpecVariables, EnvironmentTextCannotForgeASecretReference) {
+  // A commit message or branch name holding "${secret:DB}" is data, never a reference.
+  const VarLookup hostile = [](std::string_view) -> std::optional<std::string> {
+    return std::string("msg ${secret:DB} $${secret:DB}");
+  };
+  std::vector<std::string> secrets;
+  auto result = expand_variables("${CI_COMMIT_MESSAGE} and $${secret:DB}", hostile, &secrets);
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(secrets.empty());
+  EXPECT_TRUE(secret_references(result.value()).empty());
+  const auto resolve = [](std::string_view) { return std::string("LEAKED"); };
+  EXPECT_EQ(substitute_secrets(result.value(), resolve).find("LEAKED"), std::string::npos);
 }
 
 TEST(SpecVariables, ExpansionIsNotRecursive) {

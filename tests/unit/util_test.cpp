@@ -56,6 +56,13 @@ TEST(Glob, StarStaysInOneSegmentAndDoubleStarCrosses) {
   EXPECT_TRUE(glob_match("feature/*", "feature/x"));
   EXPECT_FALSE(glob_match("feature/*", "feature/x/y"));
   EXPECT_TRUE(glob_match("release/**", "release/2024/01"));
+  EXPECT_TRUE(glob_match("release/**", "release"));
+  EXPECT_TRUE(glob_match("release/**/rc-*", "release/rc-1"));
+  EXPECT_TRUE(glob_match("release/**/rc-*", "release/2024/rc-1"));
+  // A single '*' next to '**' still stays within its segment.
+  EXPECT_FALSE(glob_match("release/**/rc-*", "release/1/rc-2/x"));
+  EXPECT_TRUE(glob_match("**", "a/b/c"));
+  EXPECT_FALSE(glob_match("feature/*", "feature"));
   EXPECT_TRUE(glob_match("main", "main"));
   EXPECT_FALSE(glob_match("main", "maint"));
   EXPECT_TRUE(glob_match("v[0-9]*", "v1.2.3"));
