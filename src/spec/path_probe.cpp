@@ -11,6 +11,12 @@ DiskPathProbe::DiskPathProbe(std::filesystem::path root) {
 }
 
 PathState DiskPathProbe::probe(std::string_view relative) const {
+  auto it = seen_.find(std::string(relative));
+  if (it == seen_.end()) it = seen_.emplace(std::string(relative), probe_uncached(relative)).first;
+  return it->second;
+}
+
+PathState DiskPathProbe::probe_uncached(std::string_view relative) const {
   namespace fs = std::filesystem;
   const fs::path given(relative);
   if (given.is_absolute()) return PathState::escapes_repository;

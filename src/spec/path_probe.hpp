@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 // The one question the validator asks the file system, behind an interface so that
 // validation stays testable with a fake.
@@ -28,7 +29,12 @@ class DiskPathProbe final : public PathProbe {
   PathState probe(std::string_view relative) const override;
 
  private:
+  PathState probe_uncached(std::string_view relative) const;
+
   std::filesystem::path root_;  // canonical
+  // Specs name the same few paths many times (every job's `paths`); one validation asks the
+  // disk once per distinct path.
+  mutable std::unordered_map<std::string, PathState> seen_;
 };
 
 }  // namespace pw::spec

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -19,11 +18,6 @@
 namespace pw::spec {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Generous: each case takes well under a second; the bound only catches hangs and blowups.
-constexpr auto k_budget = std::chrono::seconds(3);
-
 std::optional<std::string> no_env(std::string_view /*name*/) {
   return std::nullopt;
 }
@@ -37,14 +31,13 @@ class AnyPathProbe final : public PathProbe {
   }
 };
 
-// Parses and validates source, checking the time it took.
+// Parses and validates source. "Bounded time" is enforced by the CTest timeout of the unit
+// tests (a hang or a quadratic blow-up fails there); speed itself is measured in bench/.
 Diagnostics check(const std::string& source) {
-  const auto start = Clock::now();
   Diagnostics diagnostics;
   const Spec spec = parse_spec(source, no_env, diagnostics);
   validate_spec(spec, AnyPathProbe(), diagnostics);
   const std::string rendered = render("hostile.yaml", source, diagnostics.sorted());
-  EXPECT_LT(Clock::now() - start, k_budget);
   // Output stays short whatever the input: at most k_max_diagnostics (+1 summary) entries,
   // each with a bounded message, hint and source excerpt.
   EXPECT_LT(rendered.size(), (k_max_diagnostics + 1) * 4 * k_max_message_bytes);
@@ -179,7 +172,6 @@ TEST(SpecHostile, LoadSpecRefusesAHugeFileWithoutReadingIt) {
   std::ofstream(file) << "version: 1\n";
   // Sparse: reading it all would take a gigabyte of memory and a long while.
   std::filesystem::resize_file(file, std::uintmax_t{1} << 30);
-  const auto start = Clock::now();
   try {
     load_spec({file, dir.path(), no_env});
     FAIL() << "a 1 GiB spec was accepted";
@@ -188,19 +180,16 @@ TEST(SpecHostile, LoadSpecRefusesAHugeFileWithoutReadingIt) {
               std::string::npos)
         << e.what();
   }
-  EXPECT_LT(Clock::now() - start, k_budget);
 }
 
 TEST(SpecHostile, LoadSpecReadsAnEndlessDeviceOnlyUpToTheLimit) {
   // /dev/zero has no size to check first: the read itself must stop.
-  const auto start = Clock::now();
   try {
     load_spec({"/dev/zero", "/", no_env});
     FAIL() << "/dev/zero was accepted";
   } catch (const SpecError& e) {
     EXPECT_NE(std::string(e.what()).find("is larger than 4096 KiB"), std::string::npos) << e.what();
   }
-  EXPECT_LT(Clock::now() - start, k_budget);
 }
 
 TEST(SpecHostile, NulByteIsReportedWhereItIs) {
