@@ -12,7 +12,6 @@
 #include "secret/secret_store.hpp"
 #include "spec/load.hpp"
 #include "state/state_dir.hpp"
-#include "util/edit_distance.hpp"
 #include "util/duration.hpp"
 
 namespace pw::cli {
@@ -25,17 +24,6 @@ struct BuildCommandOptions {
   bool quiet = false;
 };
 
-void check_image_names(const spec::Spec& spec, const std::vector<std::string>& names) {
-  std::vector<std::string> known;
-  for (const auto& image : spec.images) known.push_back(image.name);
-  for (const auto& name : names) {
-    if (spec.find_image(name)) continue;
-    auto near = closest_match(name, known);
-    throw UsageError("no image named '" + name + "' in " + spec.file +
-                     (near ? " (did you mean '" + *near + "'?)" : ""));
-  }
-}
-
 nlohmann::json to_json(const build::BuiltImage& image) {
   return {{"name", image.name},           {"repository", image.repository},
           {"image_id", image.image_id},   {"tags", image.tags},
@@ -47,7 +35,7 @@ nlohmann::json to_json(const build::BuiltImage& image) {
 
 void run_build(const GlobalOptions& global, const BuildCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
-  check_image_names(spec, options.images);
+  require_known(spec, NameKind::image, options.images);
   auto repo = git::Repository::discover(spec.root);
   if (!repo) throw GitError(repo.error().message);
   Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);

@@ -1,9 +1,11 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/error.hpp"
 #include "spec/load.hpp"
+#include "util/edit_distance.hpp"
 
 namespace pw::cli {
 
@@ -15,6 +17,22 @@ spec::Spec load_spec(const GlobalOptions& options) {
   }
   auto [file, root] = spec::locate_spec(options.spec_file);
   return spec::load_spec(spec::LoadRequest{file, root, {}});
+}
+
+void require_known(const spec::Spec& spec, NameKind kind, const std::vector<std::string>& names) {
+  std::vector<std::string> known;
+  if (kind == NameKind::job) {
+    for (const auto& job : spec.jobs) known.push_back(job.name);
+  } else {
+    for (const auto& image : spec.images) known.push_back(image.name);
+  }
+  const std::string noun = kind == NameKind::job ? "job" : "image";
+  for (const auto& name : names) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    auto near = closest_match(name, known);
+    throw UsageError("no " + noun + " named '" + name + "' in " + spec.file +
+                     (near ? " (did you mean '" + *near + "'?)" : ""));
+  }
 }
 
 }  // namespace pw::cli

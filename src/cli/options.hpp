@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "spec/model.hpp"
 
@@ -14,5 +15,12 @@ struct GlobalOptions {
 
 /// Applies -C, then locates, reads and validates the spec (throws SpecError).
 spec::Spec load_spec(const GlobalOptions& options);
+
+/// Which names a command line may give.
+enum class NameKind { job, image };
+
+/// Throws UsageError (with "did you mean") for the first name that is not a job (or image) of
+/// the spec.
+void require_known(const spec::Spec& spec, NameKind kind, const std::vector<std::string>& names);
 
 }  // namespace pw::cli

@@ -5,7 +5,6 @@
 #include "core/error.hpp"
 #include "git/repository.hpp"
 #include "plan/plan.hpp"
-#include "util/edit_distance.hpp"
 
 namespace pw::cli {
 namespace {
@@ -16,17 +15,6 @@ struct PlanOptions {
   std::vector<std::string> jobs;
   bool json = false;
 };
-
-void check_job_names(const spec::Spec& spec, const std::vector<std::string>& jobs) {
-  std::vector<std::string> known;
-  for (const auto& job : spec.jobs) known.push_back(job.name);
-  for (const auto& name : jobs) {
-    if (spec.find_job(name)) continue;
-    auto near = closest_match(name, known);
-    throw UsageError("no job named '" + name + "' in " + spec.file +
-                     (near ? " (did you mean '" + *near + "'?)" : ""));
-  }
-}
 
 // The branch checked out in the spec's repository; plan needs a name to pick a flow.
 GitRefName current_ref(const spec::Spec& spec) {
@@ -42,7 +30,7 @@ void run_plan(const GlobalOptions& global, const PlanOptions& options) {
   const spec::Spec spec = load_spec(global);
   Plan plan;
   if (!options.jobs.empty()) {
-    check_job_names(spec, options.jobs);
+    require_known(spec, NameKind::job, options.jobs);
     plan = plan_for_jobs(spec, options.jobs);
   } else if (!options.tag.empty()) {
     plan = plan_for_ref(spec, {spec::RefKind::tag, options.tag});

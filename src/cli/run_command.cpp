@@ -13,7 +13,6 @@
 #include "git/repository.hpp"
 #include "report/summary.hpp"
 #include "run/pipeline_run.hpp"
-#include "util/edit_distance.hpp"
 
 namespace pw::cli {
 namespace {
@@ -27,17 +26,6 @@ struct RunCommandOptions {
   bool json = false;
   bool quiet = false;
 };
-
-void check_job_names(const spec::Spec& spec, const std::vector<std::string>& names) {
-  std::vector<std::string> known;
-  for (const auto& job : spec.jobs) known.push_back(job.name);
-  for (const auto& name : names) {
-    if (spec.find_job(name)) continue;
-    auto near = closest_match(name, known);
-    throw UsageError("no job named '" + name + "' in " + spec.file +
-                     (near ? " (did you mean '" + *near + "'?)" : ""));
-  }
-}
 
 report::JobSummary::Status status_of(run::JobOutcome outcome) {
   using S = report::JobSummary::Status;
@@ -77,7 +65,7 @@ void throw_verdict(const run::RunReport& report) {
 
 void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
-  check_job_names(spec, options.jobs);
+  require_known(spec, NameKind::job, options.jobs);
   auto repo = git::Repository::discover(spec.root);
   if (!repo) throw GitError(repo.error().message);
   install_interrupt_handlers();

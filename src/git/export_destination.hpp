@@ -9,7 +9,7 @@
 #include "core/result.hpp"
 #include "git/failure.hpp"
 #include "git/tree_export.hpp"
-#include "git/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 // The writing side shared by export_tree and export_worktree_tracked: an empty destination
 // directory filled through directory descriptors (mkdirat/openat/symlinkat with O_EXCL and

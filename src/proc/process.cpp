@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "util/unique_fd.hpp"
 
 // Design notes:
 // - Boost.Process v1 does the fork and execve (and waits until the exec happened); the child's
@@ -53,30 +54,6 @@ constexpr auto k_drain_limit = 1s;
 // ---------------------------------------------------------------------------------------
 // File descriptors
 
-/// Owns one file descriptor.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    UniqueFd(std::move(other)).swap(*this);
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void swap(UniqueFd& other) noexcept { std::swap(fd_, other.fd_); }
-
- private:
-  int fd_ = -1;
-};
 
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::system_category(), what);

@@ -4,9 +4,9 @@
 
 #include <utility>
 
-// RAII for a POSIX file descriptor (the exports open directories and files with *at() calls).
+// RAII for a POSIX file descriptor (the git exports' *at() calls, the process module's pipes).
 
-namespace pw::git {
+namespace pw {
 
 /// Owns a file descriptor; closes it on destruction. Move-only.
 class UniqueFd {
@@ -30,6 +30,8 @@ class UniqueFd {
   int get() const { return fd_; }
   /// True when a descriptor is owned.
   bool valid() const { return fd_ >= 0; }
+  /// Gives up ownership and returns the descriptor (or -1).
+  int release() { return std::exchange(fd_, -1); }
   /// Closes now and reports close()'s own result (a delayed write error sets errno).
   bool close() { return ::close(std::exchange(fd_, -1)) == 0; }
 
@@ -43,4 +45,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace pw::git
+}  // namespace pw
