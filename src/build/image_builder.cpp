@@ -42,13 +42,15 @@ std::string now_rfc3339() {
 // "." / "./" / "sub/dir/" → "" / "" / "sub/dir": the form git tree paths use.
 std::string tree_path(const std::string& path) {
   std::string normal = std::filesystem::path(path).lexically_normal().generic_string();
-  while (!normal.empty() && normal.back() == '/') normal.pop_back();
+  while (!normal.empty() && normal.back() == '/')
+    normal.pop_back();
   return normal == "." ? "" : normal;
 }
 
 template <class T>
 T git_or_throw(Result<T, git::GitFailure> result) {
-  if (!result) throw GitError(result.error().message);
+  if (!result)
+    throw GitError(result.error().message);
   return std::move(result).value();
 }
 
@@ -69,10 +71,13 @@ ImageInputs inputs_of(const spec::Image& image, git::Repository& repo, const std
   inputs.context_path = image.context.value;
   inputs.dockerfile_path = image.dockerfile.value;
   inputs.context_tree = object_at(repo, commit, image.context.value, "build context", image.name);
-  inputs.dockerfile_blob = object_at(repo, commit, image.dockerfile.value, "Dockerfile", image.name);
+  inputs.dockerfile_blob =
+      object_at(repo, commit, image.dockerfile.value, "Dockerfile", image.name);
   inputs.target = image.target;
-  for (const auto& [name, value] : image.args) inputs.args.emplace_back(name, value.value);
-  for (const auto& secret : image.secrets) inputs.secret_ids.push_back(secret.value);
+  for (const auto& [name, value] : image.args)
+    inputs.args.emplace_back(name, value.value);
+  for (const auto& secret : image.secrets)
+    inputs.secret_ids.push_back(secret.value);
   inputs.cache_from = image.cache_from;
   return inputs;
 }
@@ -82,7 +87,11 @@ ImageInputs inputs_of(const spec::Image& image, git::Repository& repo, const std
 ImageBuilder::ImageBuilder(const spec::Spec& spec, git::Repository& repository,
                            docker::DockerEngine& engine, secret::SecretStore& secrets,
                            BuildReporter& reporter)
-    : spec_(spec), repository_(repository), engine_(engine), secrets_(secrets), reporter_(reporter) {}
+    : spec_(spec),
+      repository_(repository),
+      engine_(engine),
+      secrets_(secrets),
+      reporter_(reporter) {}
 
 std::vector<BuiltImage> ImageBuilder::build(const BuildOptions& options) {
   if (auto version = engine_.server_version(); !version) {
@@ -91,15 +100,17 @@ std::vector<BuiltImage> ImageBuilder::build(const BuildOptions& options) {
   Context context;
   context.commit = git_or_throw(repository_.head_commit());
   const auto remote = git::remote_url(repository_, "origin");
-  context.source_url = remote ? strip_credentials(*remote) : "file://" + repository_.workdir().string();
+  context.source_url =
+      remote ? strip_credentials(*remote) : "file://" + repository_.workdir().string();
   context.version =
       git::describe(repository_, context.commit).value_or(context.commit.substr(0, k_short_sha));
   std::vector<BuiltImage> built;
   for (const auto& image : spec_.images) {
-    const bool wanted = options.images.empty() ||
-                        std::find(options.images.begin(), options.images.end(), image.name) !=
-                            options.images.end();
-    if (wanted) built.push_back(build_one(image, context, options));
+    const bool wanted =
+        options.images.empty() ||
+        std::find(options.images.begin(), options.images.end(), image.name) != options.images.end();
+    if (wanted)
+      built.push_back(build_one(image, context, options));
   }
   return built;
 }
@@ -116,13 +127,15 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
   if (!result.dirty) {
     result.inputs = git::hash_text(describe_inputs(inputs_of(image, repository_, context.commit)));
     auto existing = engine_.find_image(k_label_inputs, result.inputs);
-    if (!existing) throw InfrastructureError(existing.error().message);
+    if (!existing)
+      throw InfrastructureError(existing.error().message);
     if (existing.value()) {
       result.image_id = existing.value()->id;
       result.up_to_date = true;
       const auto& has = existing.value()->repo_tags;
       for (const auto& tag : result.tags) {
-        if (std::find(has.begin(), has.end(), tag) != has.end()) continue;
+        if (std::find(has.begin(), has.end(), tag) != has.end())
+          continue;
         if (auto tagged = engine_.tag(result.image_id, tag); !tagged) {
           throw InfrastructureError(tagged.error().message);
         }
@@ -139,12 +152,14 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
     const auto target = context.tree->path() / "tree";
     auto exported = result.dirty ? git::export_worktree_tracked(repository_, target)
                                  : git::export_tree(repository_, context.commit, target);
-    if (!exported) throw GitError(exported.error().message);
+    if (!exported)
+      throw GitError(exported.error().message);
   }
   const auto tree = context.tree->path() / "tree";
   if (!std::filesystem::is_regular_file(tree / image.dockerfile.value)) {
-    throw SpecError("the Dockerfile '" + image.dockerfile.value + "' of image '" + image.name +
-                    "' is not tracked by git\n  hint: git add it, or fix 'dockerfile:' in the spec");
+    throw SpecError(
+        "the Dockerfile '" + image.dockerfile.value + "' of image '" + image.name +
+        "' is not tracked by git\n  hint: git add it, or fix 'dockerfile:' in the spec");
   }
   reporter_.started(image.name);
   const auto start = std::chrono::steady_clock::now();
@@ -154,15 +169,16 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
   request.context_dir = tree / tree_path(image.context.value);
   request.dockerfile = tree / image.dockerfile.value;
   request.target = image.target;
-  for (const auto& [name, value] : image.args) request.args.emplace_back(name, value.value);
+  for (const auto& [name, value] : image.args)
+    request.args.emplace_back(name, value.value);
   for (const auto& secret : image.secrets) {
     const auto file = secret_dir.path() / secret.value;
     {
       std::ofstream out(file, std::ios::binary);
       out << secrets_.value(secret.value);
     }
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     request.secrets.push_back({secret.value, file});
   }
   request.cache_from = image.cache_from;
@@ -184,8 +200,8 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   if (!outcome.status.ok()) {
-    throw BuildError("building image '" + image.name + "' failed (" +
-                         outcome.status.describe() + "); full log: " + result.log.string(),
+    throw BuildError("building image '" + image.name + "' failed (" + outcome.status.describe() +
+                         "); full log: " + result.log.string(),
                      failure.report());
   }
   result.image_id = outcome.image_id;

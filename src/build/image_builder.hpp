@@ -29,7 +29,7 @@ struct BuiltImage {
   std::string repository;  ///< registry repository
   std::string image_id;    ///< "sha256:…": the exact image later steps use
   std::vector<std::string> tags;
-  std::string inputs;      ///< inputs key
+  std::string inputs;  ///< inputs key
   std::string commit;
   bool up_to_date = false;  ///< an image with the same inputs existed; nothing was built
   bool dirty = false;
@@ -53,7 +53,7 @@ class BuildReporter {
 struct BuildOptions {
   std::vector<std::string> images;  ///< names; empty: every image of the spec
   Source source = Source::commit;
-  std::filesystem::path log_dir;    ///< where build logs are written
+  std::filesystem::path log_dir;  ///< where build logs are written
   const std::atomic<bool>* cancel = nullptr;
 };
 

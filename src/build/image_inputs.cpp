@@ -20,9 +20,12 @@ std::string describe_inputs(const ImageInputs& inputs) {
   field(out, "dockerfile", inputs.dockerfile_path);
   field(out, "dockerfile-blob", inputs.dockerfile_blob);
   field(out, "target", inputs.target.value_or(""));
-  for (const auto& [name, value] : inputs.args) field(out, "arg", name + "=" + value);
-  for (const auto& id : inputs.secret_ids) field(out, "secret", id);
-  for (const auto& ref : inputs.cache_from) field(out, "cache-from", ref);
+  for (const auto& [name, value] : inputs.args)
+    field(out, "arg", name + "=" + value);
+  for (const auto& id : inputs.secret_ids)
+    field(out, "secret", id);
+  for (const auto& ref : inputs.cache_from)
+    field(out, "cache-from", ref);
   return out;
 }
 

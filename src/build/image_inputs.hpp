@@ -11,13 +11,13 @@ namespace pw::build {
 
 /// Everything that goes into a build from a committed tree.
 struct ImageInputs {
-  std::string context_path;   ///< as written in the spec
-  std::string context_tree;   ///< git tree id of the context directory at the commit
+  std::string context_path;  ///< as written in the spec
+  std::string context_tree;  ///< git tree id of the context directory at the commit
   std::string dockerfile_path;
   std::string dockerfile_blob;  ///< git blob id of the Dockerfile at the commit
   std::optional<std::string> target;
   std::vector<std::pair<std::string, std::string>> args;  ///< expanded values
-  std::vector<std::string> secret_ids;  ///< names only: values never enter a key
+  std::vector<std::string> secret_ids;                    ///< names only: values never enter a key
   std::vector<std::string> cache_from;
 };
 

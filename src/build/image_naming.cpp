@@ -21,17 +21,20 @@ std::map<std::string, std::string> image_labels(const LabelFacts& facts) {
       {k_label_image, facts.image},
       {k_label_inputs, facts.inputs},
   };
-  if (facts.dirty) labels[k_label_dirty] = "true";
+  if (facts.dirty)
+    labels[k_label_dirty] = "true";
   return labels;
 }
 
 std::string strip_credentials(const std::string& url) {
   const std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
+  if (scheme == std::string::npos)
+    return url;
   const std::size_t host_start = scheme + 3;
   const std::size_t path_start = url.find('/', host_start);
   const std::size_t at = url.rfind('@', path_start == std::string::npos ? url.size() : path_start);
-  if (at == std::string::npos || at < host_start) return url;
+  if (at == std::string::npos || at < host_start)
+    return url;
   return url.substr(0, host_start) + url.substr(at + 1);
 }
 

@@ -27,14 +27,14 @@ std::vector<std::string> commit_tags(const std::string& repository, const std::s
 
 /// What the labels of a build describe.
 struct LabelFacts {
-  std::string project;     ///< spec name
-  std::string image;       ///< image name in the spec
-  std::string commit;      ///< full sha
-  std::string source;      ///< where the source lives (remote URL without credentials)
-  std::string version;     ///< git describe, or the short sha
-  std::string created;     ///< RFC 3339 UTC
-  std::string inputs;      ///< the inputs key
-  bool dirty = false;      ///< built from the working copy, not the commit
+  std::string project;  ///< spec name
+  std::string image;    ///< image name in the spec
+  std::string commit;   ///< full sha
+  std::string source;   ///< where the source lives (remote URL without credentials)
+  std::string version;  ///< git describe, or the short sha
+  std::string created;  ///< RFC 3339 UTC
+  std::string inputs;   ///< the inputs key
+  bool dirty = false;   ///< built from the working copy, not the commit
 };
 
 /// The OCI annotations (org.opencontainers.image.*) and pipewright's own labels.

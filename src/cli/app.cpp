@@ -11,13 +11,15 @@ namespace pw::cli {
 namespace {
 
 void print_error(const std::string& details, const std::string& message) {
-  if (!details.empty()) std::cerr << details;
+  if (!details.empty())
+    std::cerr << details;
   std::cerr << "pipewright: error: " << message << "\n";
 }
 
 int parse_error(CLI::App& app, const CLI::ParseError& e) {
   // --help and --version are "errors" in CLI11 that exit 0 after printing.
-  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+    return app.exit(e);
   print_error({}, std::string(e.what()) + "\n  hint: run 'pipewright --help'");
   return to_int(ExitCode::usage);
 }

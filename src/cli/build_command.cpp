@@ -25,23 +25,30 @@ struct BuildCommandOptions {
 };
 
 nlohmann::json to_json(const build::BuiltImage& image) {
-  return {{"name", image.name},           {"repository", image.repository},
-          {"image_id", image.image_id},   {"tags", image.tags},
-          {"commit", image.commit},       {"inputs", image.inputs},
-          {"up_to_date", image.up_to_date}, {"dirty", image.dirty},
-          {"duration_ms", image.duration.count()},
-          {"log", image.log.empty() ? nlohmann::json(nullptr) : nlohmann::json(image.log.string())}};
+  return {
+      {"name", image.name},
+      {"repository", image.repository},
+      {"image_id", image.image_id},
+      {"tags", image.tags},
+      {"commit", image.commit},
+      {"inputs", image.inputs},
+      {"up_to_date", image.up_to_date},
+      {"dirty", image.dirty},
+      {"duration_ms", image.duration.count()},
+      {"log", image.log.empty() ? nlohmann::json(nullptr) : nlohmann::json(image.log.string())}};
 }
 
 void run_build(const GlobalOptions& global, const BuildCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
   require_known(spec, NameKind::image, options.images);
   auto repo = git::Repository::discover(spec.root);
-  if (!repo) throw GitError(repo.error().message);
+  if (!repo)
+    throw GitError(repo.error().message);
   Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);
   if (auto dirty = repo.value().status_dirty(); !options.dirty && dirty && dirty.value()) {
-    console.note("uncommitted changes are not built (images come from the committed tree; "
-                 "--dirty builds the working copy)");
+    console.note(
+        "uncommitted changes are not built (images come from the committed tree; "
+        "--dirty builds the working copy)");
   }
   install_interrupt_handlers();
   proc::SystemProcessRunner runner;
@@ -50,9 +57,9 @@ void run_build(const GlobalOptions& global, const BuildCommandOptions& options) 
   const auto state = state::ensure_state_dir(spec.root);
   ConsoleBuildReporter reporter(console, options.quiet ? Lines::hidden : Lines::shown);
   build::ImageBuilder builder(spec, repo.value(), engine, secrets, reporter);
-  build::BuildOptions build_options{options.images,
-                                    options.dirty ? build::Source::working_copy : build::Source::commit,
-                                    state / "logs", &interrupt_flag()};
+  build::BuildOptions build_options{
+      options.images, options.dirty ? build::Source::working_copy : build::Source::commit,
+      state / "logs", &interrupt_flag()};
   std::vector<build::BuiltImage> built;
   try {
     built = builder.build(build_options);
@@ -63,7 +70,8 @@ void run_build(const GlobalOptions& global, const BuildCommandOptions& options) 
   state::record_images(state, built.empty() ? "" : built.front().commit, built);
   if (options.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& image : built) out.push_back(to_json(image));
+    for (const auto& image : built)
+      out.push_back(to_json(image));
     std::cout << out.dump(2) << "\n";
   }
 }

@@ -14,7 +14,8 @@ void run_clean() {
   const run::SweepResult result = run::sweep_dead_runs(runtime);
   std::cout << "removed " << result.containers << " containers and " << result.networks
             << " networks left by runs that are no longer alive\n";
-  for (const auto& problem : result.problems) std::cerr << "warning: " << problem << "\n";
+  for (const auto& problem : result.problems)
+    std::cerr << "warning: " << problem << "\n";
   if (!result.problems.empty()) {
     throw InfrastructureError("could not remove everything (" +
                               std::to_string(result.problems.size()) + " problems)");

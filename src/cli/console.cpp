@@ -31,7 +31,8 @@ Console::Console(Target target) : target_(target) {
 }
 
 std::string Console::paint(std::string_view text, const char* color) const {
-  if (!color_) return std::string(text);
+  if (!color_)
+    return std::string(text);
   return std::string("\033[") + color + "m" + std::string(text) + "\033[0m";
 }
 
@@ -43,7 +44,8 @@ void Console::line(std::string_view source, std::string_view text) {
 
 void Console::status(std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_line(target_ == Target::stdout_and_stderr ? stdout : stderr, paint("==> ", "1") + std::string(text));
+  write_line(target_ == Target::stdout_and_stderr ? stdout : stderr,
+             paint("==> ", "1") + std::string(text));
 }
 
 void Console::note(std::string_view text) {
@@ -56,11 +58,13 @@ void ConsoleBuildReporter::started(const std::string& image) {
 }
 
 void ConsoleBuildReporter::line(const std::string& image, std::string_view text) {
-  if (lines_ == Lines::shown) console_.line(image, text);
+  if (lines_ == Lines::shown)
+    console_.line(image, text);
 }
 
 void ConsoleBuildReporter::finished(const build::BuiltImage& image) {
-  const std::string what = image.up_to_date ? "up to date" : "built in " + format_duration(image.duration);
+  const std::string what =
+      image.up_to_date ? "up to date" : "built in " + format_duration(image.duration);
   console_.status("image '" + image.name + "' " + what + ": " + short_id(image.image_id) + " " +
                   image.tags.back() + (image.dirty ? " (dirty: from the working copy)" : ""));
 }

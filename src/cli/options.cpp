@@ -13,7 +13,8 @@ spec::Spec load_spec(const GlobalOptions& options) {
   if (!options.directory.empty()) {
     std::error_code ec;
     std::filesystem::current_path(options.directory, ec);
-    if (ec) throw UsageError("cannot change to directory '" + options.directory + "': " + ec.message());
+    if (ec)
+      throw UsageError("cannot change to directory '" + options.directory + "': " + ec.message());
   }
   auto [file, root] = spec::locate_spec(options.spec_file);
   return spec::load_spec(spec::LoadRequest{file, root, {}});
@@ -22,13 +23,16 @@ spec::Spec load_spec(const GlobalOptions& options) {
 void require_known(const spec::Spec& spec, NameKind kind, const std::vector<std::string>& names) {
   std::vector<std::string> known;
   if (kind == NameKind::job) {
-    for (const auto& job : spec.jobs) known.push_back(job.name);
+    for (const auto& job : spec.jobs)
+      known.push_back(job.name);
   } else {
-    for (const auto& image : spec.images) known.push_back(image.name);
+    for (const auto& image : spec.images)
+      known.push_back(image.name);
   }
   const std::string noun = kind == NameKind::job ? "job" : "image";
   for (const auto& name : names) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (std::find(known.begin(), known.end(), name) != known.end())
+      continue;
     auto near = closest_match(name, known);
     throw UsageError("no " + noun + " named '" + name + "' in " + spec.file +
                      (near ? " (did you mean '" + *near + "'?)" : ""));

@@ -19,10 +19,15 @@ struct PlanOptions {
 // The branch checked out in the spec's repository; plan needs a name to pick a flow.
 GitRefName current_ref(const spec::Spec& spec) {
   auto repo = git::Repository::discover(spec.root);
-  if (!repo) throw UsageError("cannot tell the current branch (" + repo.error().message + "); pass --branch NAME");
+  if (!repo)
+    throw UsageError("cannot tell the current branch (" + repo.error().message +
+                     "); pass --branch NAME");
   auto branch = repo.value().current_branch();
-  if (!branch) throw UsageError("cannot tell the current branch (" + branch.error().message + "); pass --branch NAME");
-  if (!branch.value()) throw UsageError("HEAD is detached; pass --branch NAME or --tag NAME");
+  if (!branch)
+    throw UsageError("cannot tell the current branch (" + branch.error().message +
+                     "); pass --branch NAME");
+  if (!branch.value())
+    throw UsageError("HEAD is detached; pass --branch NAME or --tag NAME");
   return GitRefName{spec::RefKind::branch, *branch.value()};
 }
 

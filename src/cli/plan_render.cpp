@@ -11,21 +11,25 @@ std::string ref_text(const GitRefName& ref) {
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
 void image_line(std::ostringstream& out, const spec::Spec& spec, const std::string& name) {
   const spec::Image* image = spec.find_image(name);
   out << "  " << name << "  (" << image->dockerfile.value;
-  if (image->target) out << ", target " << *image->target;
+  if (image->target)
+    out << ", target " << *image->target;
   out << ")\n";
 }
 
 void job_line(std::ostringstream& out, const PlannedJob& job) {
   out << "    " << job.name << "  [" << job.place << "]";
-  if (!job.needs.empty()) out << "  needs " << join(job.needs);
-  if (!job.services.empty()) out << "  services " << join(job.services);
+  if (!job.needs.empty())
+    out << "  needs " << join(job.needs);
+  if (!job.services.empty())
+    out << "  services " << join(job.services);
   out << "  (" << job.reason << ")\n";
 }
 
@@ -37,13 +41,16 @@ std::string render_plan_text(const spec::Spec& spec, const Plan& plan) {
     out << "no flow matches " << ref_text(*plan.ref) << ": nothing to run\n";
     return out.str();
   }
-  if (plan.flow) out << "flow '" << plan.flow->name << "' for " << ref_text(*plan.ref) << "\n";
+  if (plan.flow)
+    out << "flow '" << plan.flow->name << "' for " << ref_text(*plan.ref) << "\n";
   out << "images to build:" << (plan.images.empty() ? " none\n" : "\n");
-  for (const auto& image : plan.images) image_line(out, spec, image);
+  for (const auto& image : plan.images)
+    image_line(out, spec, image);
   out << "jobs:" << (plan.levels.empty() ? " none\n" : "\n");
   for (std::size_t i = 0; i < plan.levels.size(); ++i) {
     out << "  level " << i + 1 << ":\n";
-    for (const auto& job : plan.levels[i]) job_line(out, job);
+    for (const auto& job : plan.levels[i])
+      job_line(out, job);
   }
   if (plan.release) {
     out << "release: push image 'release' to " << spec.registry
@@ -51,7 +58,8 @@ std::string render_plan_text(const spec::Spec& spec, const Plan& plan) {
   }
   if (plan.promote) {
     out << "promote: to environment '" << *plan.promote << "'";
-    if (!plan.verify.empty()) out << ", then verify with " << join(plan.verify);
+    if (!plan.verify.empty())
+      out << ", then verify with " << join(plan.verify);
     out << "\n";
   }
   return out.str();

@@ -30,12 +30,18 @@ struct RunCommandOptions {
 report::JobSummary::Status status_of(run::JobOutcome outcome) {
   using S = report::JobSummary::Status;
   switch (outcome) {
-    case run::JobOutcome::passed: return S::passed;
-    case run::JobOutcome::failed: return S::failed;
-    case run::JobOutcome::timed_out: return S::timed_out;
-    case run::JobOutcome::cancelled: return S::cancelled;
-    case run::JobOutcome::cached: return S::cached;
-    case run::JobOutcome::skipped: return S::skipped;
+    case run::JobOutcome::passed:
+      return S::passed;
+    case run::JobOutcome::failed:
+      return S::failed;
+    case run::JobOutcome::timed_out:
+      return S::timed_out;
+    case run::JobOutcome::cancelled:
+      return S::cancelled;
+    case run::JobOutcome::cached:
+      return S::cached;
+    case run::JobOutcome::skipped:
+      return S::skipped;
   }
   return S::failed;
 }
@@ -50,12 +56,15 @@ std::vector<report::JobSummary> summaries(const run::RunReport& report) {
 
 // The error that carries the run's exit code, naming the jobs that did not pass.
 void throw_verdict(const run::RunReport& report) {
-  if (report.exit_code == ExitCode::ok) return;
+  if (report.exit_code == ExitCode::ok)
+    return;
   std::string names;
   int count = 0;
   for (const auto& job : report.jobs) {
-    const bool bad = job.outcome == run::JobOutcome::failed || job.outcome == run::JobOutcome::timed_out;
-    if (!bad) continue;
+    const bool bad =
+        job.outcome == run::JobOutcome::failed || job.outcome == run::JobOutcome::timed_out;
+    if (!bad)
+      continue;
     names += (count++ ? ", " : "") + job.name;
   }
   const std::string what = report.exit_code == ExitCode::timed_out ? " timed out: " : " failed: ";
@@ -67,7 +76,8 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
   require_known(spec, NameKind::job, options.jobs);
   auto repo = git::Repository::discover(spec.root);
-  if (!repo) throw GitError(repo.error().message);
+  if (!repo)
+    throw GitError(repo.error().message);
   install_interrupt_handlers();
   Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);
   const Lines lines = options.quiet ? Lines::hidden : Lines::shown;
@@ -81,23 +91,28 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   request.parallelism = options.parallelism > 0
                             ? options.parallelism
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  request.policy = options.keep_going ? run::FailurePolicy::keep_going : run::FailurePolicy::fail_fast;
+  request.policy =
+      options.keep_going ? run::FailurePolicy::keep_going : run::FailurePolicy::fail_fast;
   request.use_cache = !options.no_cache;
   request.source = options.dirty ? build::Source::working_copy : build::Source::commit;
-  const run::RunReport report =
-      run::run_pipeline(spec, repo.value(), request, {engine, runtime, processes, build_reporter, output});
+  const run::RunReport report = run::run_pipeline(
+      spec, repo.value(), request, {engine, runtime, processes, build_reporter, output});
   const auto table = summaries(report);
   if (options.json) {
     nlohmann::json out = report::summary_json(table);
     out["run_id"] = report.run_id;
-    out["junit"] = report.junit.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.junit.string());
+    out["junit"] =
+        report.junit.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.junit.string());
     out["exit_code"] = to_int(report.exit_code);
     std::cout << out.dump(2) << "\n";
   } else {
     const char* no_color = std::getenv("NO_COLOR");
     const bool color = ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-    std::cout << "\n" << report::render_summary_table(table, color ? report::Color::always : report::Color::never);
-    if (!report.junit.empty()) std::cout << "JUnit report: " << report.junit.string() << "\n";
+    std::cout << "\n"
+              << report::render_summary_table(table,
+                                              color ? report::Color::always : report::Color::never);
+    if (!report.junit.empty())
+      std::cout << "JUnit report: " << report.junit.string() << "\n";
   }
   throw_verdict(report);
 }
@@ -112,7 +127,8 @@ void add_run_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--keep-going", options->keep_going,
                 "Run everything that can run after a failure (default: stop at the first)");
-  cmd->add_flag("--no-cache", options->no_cache, "Run jobs even when nothing they depend on changed");
+  cmd->add_flag("--no-cache", options->no_cache,
+                "Run jobs even when nothing they depend on changed");
   cmd->add_flag("--dirty", options->dirty, "Build images from the working copy instead of HEAD");
   cmd->add_flag("--json", options->json, "Print the summary as JSON (job output goes to stderr)");
   cmd->add_flag("-q,--quiet", options->quiet,

@@ -11,7 +11,8 @@ std::string count(std::size_t n, const std::string& noun) {
 
 void run_validate(const GlobalOptions& options, bool quiet) {
   const spec::Spec spec = load_spec(options);
-  if (quiet) return;
+  if (quiet)
+    return;
   std::cout << spec.file << ": valid (" << count(spec.images.size(), "image") << ", "
             << count(spec.services.size(), "service") << ", " << count(spec.jobs.size(), "job")
             << ", " << count(spec.environments.size(), "environment") << ", "

@@ -23,10 +23,13 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-const std::atomic<bool>& interrupt_flag() { return g_interrupted; }
+const std::atomic<bool>& interrupt_flag() {
+  return g_interrupted;
+}
 
 void throw_if_interrupted() {
-  if (g_interrupted.load()) throw InterruptedError(g_signal.load());
+  if (g_interrupted.load())
+    throw InterruptedError(g_signal.load());
 }
 
 InterruptedError::InterruptedError(int signal)

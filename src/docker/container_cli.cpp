@@ -1,14 +1,14 @@
 #include "docker/container_cli.hpp"
-#include "util/temp_dir.hpp"
-
-#include <fstream>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
+
+#include "util/temp_dir.hpp"
 
 // Design notes:
 // - Every positional argument (image, id, name) comes after "--", so a value that starts with
@@ -371,7 +371,8 @@ ContainerExit ContainerCli::run_container(const ContainerSpec& spec,
   try {
     result.client = runner_.run(command.value(), sink);
   } catch (...) {
-    if (const auto id = container_id(); !id.empty()) kill_container(id);
+    if (const auto id = container_id(); !id.empty())
+      kill_container(id);
     throw;
   }
   if (result.client.kind == Kind::exited) {
@@ -379,7 +380,8 @@ ContainerExit ContainerCli::run_container(const ContainerSpec& spec,
     return result;
   }
   // Timed out, cancelled or killed from outside: the container may run on unattended.
-  if (const auto id = container_id(); !id.empty()) kill_container(id);
+  if (const auto id = container_id(); !id.empty())
+    kill_container(id);
   return result;
 }
 

@@ -38,8 +38,7 @@ class ContainerCli final : public ContainerRuntime {
                              const std::atomic<bool>* cancel, const proc::LineSink& sink) override;
   /// `docker exec` (no stdin, no tty, output discarded, no time limit); a missing or
   /// non-executable program is exit code 126/127, not a failure.
-  Result<int, DockerFailure> exec(const std::string& id,
-                                  const std::vector<std::string>& argv,
+  Result<int, DockerFailure> exec(const std::string& id, const std::vector<std::string>& argv,
                                   std::chrono::milliseconds timeout) override;
   /// The IPv4 address (else global IPv6) on the network named, or whose id is (or starts with)
   /// the string given; "" when the container is not attached to it or not running.
@@ -64,8 +63,8 @@ class ContainerCli final : public ContainerRuntime {
  private:
   /// The docker client command for a container (verb: "create" or "run ..."), with env values
   /// kept off the command line; fails for specs the client would misread.
-  Result<proc::Command, DockerFailure> container_command(const ContainerSpec& spec,
-                                                         const std::vector<std::string>& verb) const;
+  Result<proc::Command, DockerFailure> container_command(
+      const ContainerSpec& spec, const std::vector<std::string>& verb) const;
   /// What kind of object a listing or inspection is about.
   enum class ObjectKind { container, network };
 

@@ -11,14 +11,17 @@ namespace {
 
 std::string last_line(const std::string& text) {
   std::size_t end = text.find_last_not_of("\n ");
-  if (end == std::string::npos) return {};
+  if (end == std::string::npos)
+    return {};
   std::size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
 DockerFailure failure(const std::string& what, const proc::Captured& c) {
   std::string detail = last_line(c.err);
-  if (detail.empty()) detail = c.status.describe();
+  if (detail.empty())
+    detail = c.status.describe();
   return DockerFailure{what + ": " + detail};
 }
 
@@ -26,7 +29,8 @@ std::map<std::string, std::string> labels_of(const nlohmann::json& config) {
   std::map<std::string, std::string> labels;
   if (config.contains("Labels") && config["Labels"].is_object()) {
     for (const auto& [k, v] : config["Labels"].items()) {
-      if (v.is_string()) labels[k] = v.get<std::string>();
+      if (v.is_string())
+        labels[k] = v.get<std::string>();
     }
   }
   return labels;
@@ -41,7 +45,8 @@ ImageInfo parse_image(const nlohmann::json& j) {
   if (j.contains("RepoDigests") && j["RepoDigests"].is_array()) {
     info.repo_digests = j["RepoDigests"].get<std::vector<std::string>>();
   }
-  if (j.contains("Config") && j["Config"].is_object()) info.labels = labels_of(j["Config"]);
+  if (j.contains("Config") && j["Config"].is_object())
+    info.labels = labels_of(j["Config"]);
   info.created = j.value("Created", "");
   return info;
 }
@@ -50,7 +55,8 @@ ImageInfo parse_image(const nlohmann::json& j) {
 
 std::string docker_endpoint_description() {
   const char* host = std::getenv("DOCKER_HOST");
-  if (host != nullptr && *host != '\0') return std::string("DOCKER_HOST=") + host;
+  if (host != nullptr && *host != '\0')
+    return std::string("DOCKER_HOST=") + host;
   return "the default socket unix:///var/run/docker.sock (DOCKER_HOST is not set)";
 }
 
@@ -85,20 +91,24 @@ Result<std::string, DockerFailure> DockerCli::server_version() {
 
 std::vector<std::string> DockerCli::build_argv(const BuildRequest& request,
                                                const std::filesystem::path& iid_file) const {
-  std::vector<std::string> argv = {binary_, "build", "--progress=plain", "--file",
-                                   request.dockerfile.string(), "--iidfile", iid_file.string()};
-  if (request.target) argv.insert(argv.end(), {"--target", *request.target});
+  std::vector<std::string> argv = {
+      binary_,     "build",          "--progress=plain", "--file", request.dockerfile.string(),
+      "--iidfile", iid_file.string()};
+  if (request.target)
+    argv.insert(argv.end(), {"--target", *request.target});
   for (const auto& [name, value] : request.args) {
     argv.insert(argv.end(), {"--build-arg", name + "=" + value});
   }
   for (const auto& secret : request.secrets) {
     argv.insert(argv.end(), {"--secret", "id=" + secret.id + ",src=" + secret.file.string()});
   }
-  for (const auto& ref : request.cache_from) argv.insert(argv.end(), {"--cache-from", ref});
+  for (const auto& ref : request.cache_from)
+    argv.insert(argv.end(), {"--cache-from", ref});
   for (const auto& [key, value] : request.labels) {
     argv.insert(argv.end(), {"--label", key + "=" + value});
   }
-  for (const auto& tag : request.tags) argv.insert(argv.end(), {"--tag", tag});
+  for (const auto& tag : request.tags)
+    argv.insert(argv.end(), {"--tag", tag});
   argv.push_back(request.context_dir.string());
   return argv;
 }
@@ -124,16 +134,19 @@ Result<std::optional<ImageInfo>, DockerFailure> DockerCli::find_image(const std:
                                                                       const std::string& value) {
   const auto c = docker({"image", "ls", "--no-trunc", "--format", "{{.ID}}", "--filter",
                          "label=" + key + "=" + value});
-  if (!c.status.ok()) return failure("listing images labelled " + key + "=" + value, c);
+  if (!c.status.ok())
+    return failure("listing images labelled " + key + "=" + value, c);
   const std::string id = c.out.substr(0, c.out.find('\n'));
-  if (id.empty()) return std::optional<ImageInfo>{};
+  if (id.empty())
+    return std::optional<ImageInfo>{};
   return inspect_image(id);
 }
 
 Result<std::optional<ImageInfo>, DockerFailure> DockerCli::inspect_image(const std::string& ref) {
   const auto c = docker({"image", "inspect", "--format", "{{json .}}", ref});
   if (!c.status.ok()) {
-    if (c.err.find("No such image") != std::string::npos) return std::optional<ImageInfo>{};
+    if (c.err.find("No such image") != std::string::npos)
+      return std::optional<ImageInfo>{};
     return failure("inspecting image " + ref, c);
   }
   try {
@@ -145,7 +158,8 @@ Result<std::optional<ImageInfo>, DockerFailure> DockerCli::inspect_image(const s
 
 Result<void, DockerFailure> DockerCli::tag(const std::string& image, const std::string& tag) {
   const auto c = docker({"tag", image, tag});
-  if (!c.status.ok()) return failure("tagging " + image + " as " + tag, c);
+  if (!c.status.ok())
+    return failure("tagging " + image + " as " + tag, c);
   return success();
 }
 

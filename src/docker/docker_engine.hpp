@@ -29,7 +29,7 @@ struct BuildSecret {
 /// What to build and how to name it.
 struct BuildRequest {
   std::filesystem::path context_dir;
-  std::filesystem::path dockerfile;               ///< absolute path
+  std::filesystem::path dockerfile;  ///< absolute path
   std::optional<std::string> target;
   std::vector<std::pair<std::string, std::string>> args;  ///< --build-arg NAME=VALUE
   std::vector<BuildSecret> secrets;

@@ -49,7 +49,9 @@ void Libgit2Free::operator()(git_tree_entry* entry) const noexcept {
   git_tree_entry_free(entry);
 }
 
-void Libgit2Free::operator()(git_remote* remote) const noexcept { git_remote_free(remote); }
+void Libgit2Free::operator()(git_remote* remote) const noexcept {
+  git_remote_free(remote);
+}
 
 void Libgit2Free::operator()(git_describe_result* result) const noexcept {
   git_describe_result_free(result);

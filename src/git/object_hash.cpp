@@ -10,9 +10,11 @@ namespace pw::git {
 
 std::string hash_text(std::string_view text) {
   // Hashing needs no repository, but libgit2 must be initialised; failing that, it is a bug.
-  if (!ensure_libgit2()) throw std::logic_error("libgit2 could not be initialised");
+  if (!ensure_libgit2())
+    throw std::logic_error("libgit2 could not be initialised");
   git_oid oid;
-  if (git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB) != 0) return {};
+  if (git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB) != 0)
+    return {};
   char hex[GIT_OID_HEXSZ + 1] = {};
   git_oid_tostr(hex, sizeof hex, &oid);
   return hex;

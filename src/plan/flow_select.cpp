@@ -6,9 +6,11 @@ namespace pw {
 
 const spec::Flow* select_flow(const spec::Spec& spec, const GitRefName& ref) {
   for (const auto& flow : spec.flows) {
-    if (flow.ref_kind != ref.kind) continue;
+    if (flow.ref_kind != ref.kind)
+      continue;
     for (const auto& pattern : flow.patterns) {
-      if (glob_match(pattern, ref.name)) return &flow;
+      if (glob_match(pattern, ref.name))
+        return &flow;
     }
   }
   return nullptr;

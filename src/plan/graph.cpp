@@ -27,7 +27,8 @@ std::optional<std::vector<std::string>> Graph::find_cycle() const {
     std::size_t next_edge;
   };
   for (std::size_t start = 0; start < names_.size(); ++start) {
-    if (mark[start] != Mark::unvisited) continue;
+    if (mark[start] != Mark::unvisited)
+      continue;
     std::vector<Frame> stack{{start, 0}};
     mark[start] = Mark::on_stack;
     while (!stack.empty()) {
@@ -43,7 +44,8 @@ std::optional<std::vector<std::string>> Graph::find_cycle() const {
         std::vector<std::string> cycle;
         auto from = std::find_if(stack.begin(), stack.end(),
                                  [&](const Frame& f) { return f.node == next; });
-        for (auto it = from; it != stack.end(); ++it) cycle.push_back(names_[it->node]);
+        for (auto it = from; it != stack.end(); ++it)
+          cycle.push_back(names_[it->node]);
         cycle.push_back(names_[next]);
         return cycle;
       }
@@ -78,7 +80,8 @@ std::vector<std::string> Graph::closure(const std::vector<std::string>& roots) c
   }
   std::vector<std::string> out;
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    if (seen[i]) out.push_back(names_[i]);
+    if (seen[i])
+      out.push_back(names_[i]);
   }
   return out;
 }
@@ -88,22 +91,26 @@ std::vector<std::vector<std::string>> Graph::levels(const std::vector<std::strin
   std::vector<int> level(names_.size(), -1);
   std::vector<bool> selected(names_.size(), false);
   for (const auto& n : nodes) {
-    if (auto it = index_.find(n); it != index_.end()) selected[it->second] = true;
+    if (auto it = index_.find(n); it != index_.end())
+      selected[it->second] = true;
   }
   int max_level = -1;
   for (std::size_t start = 0; start < names_.size(); ++start) {
-    if (!selected[start] || level[start] >= 0) continue;
+    if (!selected[start] || level[start] >= 0)
+      continue;
     std::vector<std::pair<std::size_t, std::size_t>> stack{{start, 0}};
     while (!stack.empty()) {
       auto& [node, edge] = stack.back();
       if (edge < edges_[node].size()) {
         const std::size_t next = edges_[node][edge++];
-        if (selected[next] && level[next] < 0) stack.emplace_back(next, 0);
+        if (selected[next] && level[next] < 0)
+          stack.emplace_back(next, 0);
         continue;
       }
       int l = 0;
       for (std::size_t next : edges_[node]) {
-        if (selected[next]) l = std::max(l, level[next] + 1);
+        if (selected[next])
+          l = std::max(l, level[next] + 1);
       }
       level[node] = l;
       max_level = std::max(max_level, l);
@@ -112,7 +119,8 @@ std::vector<std::vector<std::string>> Graph::levels(const std::vector<std::strin
   }
   std::vector<std::vector<std::string>> out(static_cast<std::size_t>(max_level + 1));
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    if (selected[i]) out[static_cast<std::size_t>(level[i])].push_back(names_[i]);
+    if (selected[i])
+      out[static_cast<std::size_t>(level[i])].push_back(names_[i]);
   }
   return out;
 }
@@ -120,8 +128,10 @@ std::vector<std::vector<std::string>> Graph::levels(const std::vector<std::strin
 std::vector<std::string> Graph::needs_of(const std::string& name) const {
   std::vector<std::string> out;
   auto it = index_.find(name);
-  if (it == index_.end()) return out;
-  for (std::size_t next : edges_[it->second]) out.push_back(names_[next]);
+  if (it == index_.end())
+    return out;
+  for (std::size_t next : edges_[it->second])
+    out.push_back(names_[next]);
   return out;
 }
 

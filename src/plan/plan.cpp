@@ -13,7 +13,8 @@ Graph needs_graph(const spec::Spec& spec) {
   Graph graph;
   for (const auto& job : spec.jobs) {
     graph.add_node(job.name);
-    for (const auto& need : job.needs) graph.add_edge(job.name, need.value);
+    for (const auto& need : job.needs)
+      graph.add_edge(job.name, need.value);
   }
   return graph;
 }
@@ -23,28 +24,33 @@ std::map<std::string, std::string> reasons(const Graph& graph,
                                            const std::vector<std::string>& roots,
                                            const std::string& root_reason) {
   std::map<std::string, std::string> why;
-  for (const auto& root : roots) why.emplace(root, root_reason);
+  for (const auto& root : roots)
+    why.emplace(root, root_reason);
   std::vector<std::string> work = roots;
   while (!work.empty()) {
     const std::string job = work.back();
     work.pop_back();
     for (const auto& need : graph.needs_of(job)) {
-      if (why.emplace(need, "needed by '" + job + "'").second) work.push_back(need);
+      if (why.emplace(need, "needed by '" + job + "'").second)
+        work.push_back(need);
     }
   }
   return why;
 }
 
 void add_image(const spec::Spec& spec, const std::string& name, std::set<std::string>& images) {
-  if (spec.find_image(name) != nullptr) images.insert(name);
+  if (spec.find_image(name) != nullptr)
+    images.insert(name);
 }
 
 void collect_images(const spec::Spec& spec, const std::vector<std::string>& jobs,
                     std::set<std::string>& images) {
   for (const auto& name : jobs) {
     const spec::Job* job = spec.find_job(name);
-    if (job == nullptr) continue;
-    if (job->image) add_image(spec, job->image->value, images);
+    if (job == nullptr)
+      continue;
+    if (job->image)
+      add_image(spec, job->image->value, images);
     for (const auto& service_name : job->services) {
       if (const spec::Service* service = spec.find_service(service_name.value)) {
         add_image(spec, service->image.value, images);  // a service may run a spec image
@@ -63,10 +69,14 @@ Plan build_plan(const spec::Spec& spec, const std::vector<std::string>& roots,
     std::vector<PlannedJob> planned;
     for (const auto& name : level) {
       const spec::Job* job = spec.find_job(name);
-      PlannedJob p{name, graph.needs_of(name), job && job->image ? job->image->value : "host", {},
+      PlannedJob p{name,
+                   graph.needs_of(name),
+                   job && job->image ? job->image->value : "host",
+                   {},
                    why.count(name) ? why.at(name) : ""};
       if (job) {
-        for (const auto& s : job->services) p.services.push_back(s.value);
+        for (const auto& s : job->services)
+          p.services.push_back(s.value);
       }
       planned.push_back(std::move(p));
     }
@@ -75,14 +85,16 @@ Plan build_plan(const spec::Spec& spec, const std::vector<std::string>& roots,
   std::set<std::string> images;
   collect_images(spec, selected, images);
   for (const auto& image : spec.images) {
-    if (images.count(image.name)) plan.images.push_back(image.name);
+    if (images.count(image.name))
+      plan.images.push_back(image.name);
   }
   return plan;
 }
 
 std::vector<std::string> names(const std::vector<spec::Located<std::string>>& refs) {
   std::vector<std::string> out;
-  for (const auto& r : refs) out.push_back(r.value);
+  for (const auto& r : refs)
+    out.push_back(r.value);
   return out;
 }
 
@@ -112,7 +124,8 @@ Plan plan_for_ref(const spec::Spec& spec, const GitRefName& ref) {
       collect_images(spec, graph.closure(plan.verify), images);
       plan.images.clear();
       for (const auto& image : spec.images) {
-        if (images.count(image.name)) plan.images.push_back(image.name);
+        if (images.count(image.name))
+          plan.images.push_back(image.name);
       }
     }
   }
@@ -122,7 +135,8 @@ Plan plan_for_ref(const spec::Spec& spec, const GitRefName& ref) {
 Plan plan_for_jobs(const spec::Spec& spec, const std::vector<std::string>& jobs) {
   std::vector<std::string> roots = jobs;
   if (roots.empty()) {
-    for (const auto& job : spec.jobs) roots.push_back(job.name);
+    for (const auto& job : spec.jobs)
+      roots.push_back(job.name);
   }
   return build_plan(spec, roots, jobs.empty() ? "all jobs" : "named on the command line");
 }
@@ -130,7 +144,8 @@ Plan plan_for_jobs(const spec::Spec& spec, const std::vector<std::string>& jobs)
 std::vector<const PlannedJob*> jobs_in_order(const Plan& plan) {
   std::vector<const PlannedJob*> out;
   for (const auto& level : plan.levels) {
-    for (const auto& job : level) out.push_back(&job);
+    for (const auto& job : level)
+      out.push_back(&job);
   }
   return out;
 }

@@ -19,18 +19,18 @@ struct PlannedJob {
   std::vector<std::string> needs;  ///< direct needs (all in the plan)
   std::string place;               ///< image name, or "host"
   std::vector<std::string> services;
-  std::string reason;              ///< "in flow 'x'", "needed by 'y'", "verifies 'staging'"
+  std::string reason;  ///< "in flow 'x'", "needed by 'y'", "verifies 'staging'"
 };
 
 /// The whole plan.
 struct Plan {
-  std::optional<GitRefName> ref;          ///< the ref the flow was chosen for, if any
-  const spec::Flow* flow = nullptr;        ///< the chosen flow; null for explicit job lists
-  std::vector<std::string> images;         ///< images to build, in spec order
+  std::optional<GitRefName> ref;                ///< the ref the flow was chosen for, if any
+  const spec::Flow* flow = nullptr;             ///< the chosen flow; null for explicit job lists
+  std::vector<std::string> images;              ///< images to build, in spec order
   std::vector<std::vector<PlannedJob>> levels;  ///< each level needs only earlier ones
-  bool release = false;                    ///< build, push and record the release image
-  std::optional<std::string> promote;      ///< environment to promote to
-  std::vector<std::string> verify;         ///< jobs verifying the promotion (after deploy)
+  bool release = false;                         ///< build, push and record the release image
+  std::optional<std::string> promote;           ///< environment to promote to
+  std::vector<std::string> verify;              ///< jobs verifying the promotion (after deploy)
 };
 
 /// The plan for the flow that matches ref; a plan with no flow and no jobs when none matches.

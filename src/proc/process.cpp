@@ -54,7 +54,6 @@ constexpr auto k_drain_limit = 1s;
 // ---------------------------------------------------------------------------------------
 // File descriptors
 
-
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::system_category(), what);
 }

@@ -19,9 +19,11 @@ std::string job_cache_key(const JobCacheInputs& inputs) {
   field(text, "job", inputs.job);
   field(text, "place", inputs.place);
   field(text, "command", inputs.command);
-  for (const auto& [name, value] : inputs.env) field(text, "env", name + "=" + value);
+  for (const auto& [name, value] : inputs.env)
+    field(text, "env", name + "=" + value);
   field(text, "inputs", inputs.inputs);
-  for (const auto& service : inputs.services) field(text, "service", service);
+  for (const auto& service : inputs.services)
+    field(text, "service", service);
   return git::hash_text(text);
 }
 
@@ -35,7 +37,8 @@ std::optional<std::filesystem::path> JobCache::find(const std::string& job,
                                                     const std::string& key) const {
   const auto dir = entry(job, key);
   std::error_code ec;
-  if (!std::filesystem::exists(dir / "ok", ec)) return std::nullopt;
+  if (!std::filesystem::exists(dir / "ok", ec))
+    return std::nullopt;
   return dir / "reports";
 }
 

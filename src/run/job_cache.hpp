@@ -14,10 +14,10 @@ namespace pw::run {
 /// Everything that decides a job's result.
 struct JobCacheInputs {
   std::string job;
-  std::string place;      ///< image id, or "host"
+  std::string place;  ///< image id, or "host"
   std::string command;
   std::vector<std::pair<std::string, std::string>> env;  ///< sorted by name
-  std::string inputs;     ///< content ids of the declared paths (or of the tree for host jobs)
+  std::string inputs;  ///< content ids of the declared paths (or of the tree for host jobs)
   std::vector<std::string> services;  ///< service name=image for each service used
 };
 

@@ -34,7 +34,8 @@ void judge(JobRecord& record, const proc::ExitStatus& client, int exit_code,
       record.outcome = JobOutcome::failed;
       record.note = client.describe();
       return;
-    default: break;
+    default:
+      break;
   }
   record.outcome = exit_code == 0 ? JobOutcome::passed : JobOutcome::failed;
   if (exit_code != 0) {
@@ -43,7 +44,8 @@ void judge(JobRecord& record, const proc::ExitStatus& client, int exit_code,
 }
 
 bool matches_any(const std::vector<std::string>& patterns, const std::string& name) {
-  if (patterns.empty()) return name.size() > 4 && name.substr(name.size() - 4) == ".xml";
+  if (patterns.empty())
+    return name.size() > 4 && name.substr(name.size() - 4) == ".xml";
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
     return ::fnmatch(p.c_str(), name.c_str(), FNM_PATHNAME) == 0;
   });
@@ -69,7 +71,8 @@ std::map<std::string, std::string> JobRunner::env_for(const spec::Job& job) cons
   for (const auto& [name, value] : job.env) {
     env[name] = spec::substitute_secrets(value.value, env_.secret);
   }
-  for (const auto& secret : job.secrets) env[secret.value] = env_.secret(secret.value);
+  for (const auto& secret : job.secrets)
+    env[secret.value] = env_.secret(secret.value);
   env["PIPEWRIGHT_JOB"] = job.name;
   return env;
 }
@@ -82,7 +85,8 @@ JobCacheInputs JobRunner::cache_inputs(const spec::Job& job,
   inputs.command = job.run.value;
   for (const auto& [name, value] : env) {
     // These name the run, not the work: equal jobs of two runs differ only there.
-    if (name != "PIPEWRIGHT_RUN_ID" && name != "PIPEWRIGHT_REPORTS") inputs.env.emplace_back(name, value);
+    if (name != "PIPEWRIGHT_RUN_ID" && name != "PIPEWRIGHT_REPORTS")
+      inputs.env.emplace_back(name, value);
   }
   auto it = env_.job_inputs.find(job.name);
   inputs.inputs = it == env_.job_inputs.end() ? "" : it->second;
@@ -108,10 +112,14 @@ JobOutcome JobRunner::execute(const PlannedJob& planned, const std::atomic<bool>
   const std::string key = cacheable ? job_cache_key(cache_inputs(job, env)) : "";
   if (cacheable) {
     if (auto stored = cache_->find(job.name, key)) {
-      JobRecord record{job.name, JobOutcome::cached, since(start), 0, "unchanged since a passing run", {}, {}, {}};
+      JobRecord record{
+          job.name, JobOutcome::cached, since(start), 0, "unchanged since a passing run", {}, {},
+          {}};
       std::error_code ec;
-      std::filesystem::copy(*stored, reports, std::filesystem::copy_options::recursive |
-                                                  std::filesystem::copy_options::overwrite_existing, ec);
+      std::filesystem::copy(*stored, reports,
+                            std::filesystem::copy_options::recursive |
+                                std::filesystem::copy_options::overwrite_existing,
+                            ec);
       collect_reports(record, job, reports);
       return finish(std::move(record));
     }
@@ -119,11 +127,18 @@ JobOutcome JobRunner::execute(const PlannedJob& planned, const std::atomic<bool>
   output_.job_started(job.name);
   if (!job.services.empty()) {
     std::vector<std::string> names;
-    for (const auto& s : job.services) names.push_back(s.value);
+    for (const auto& s : job.services)
+      names.push_back(s.value);
     if (auto problem = services_.ensure(names, stop)) {
       output_.message(job.name, masker_.mask(*problem));
-      JobRecord record{job.name, stop.load() ? JobOutcome::cancelled : JobOutcome::failed,
-                       since(start), -1, masker_.mask(problem->substr(0, problem->find('\n'))), {}, {}, {}};
+      JobRecord record{job.name,
+                       stop.load() ? JobOutcome::cancelled : JobOutcome::failed,
+                       since(start),
+                       -1,
+                       masker_.mask(problem->substr(0, problem->find('\n'))),
+                       {},
+                       {},
+                       {}};
       return finish(std::move(record));
     }
   }
@@ -140,7 +155,8 @@ JobOutcome JobRunner::execute(const PlannedJob& planned, const std::atomic<bool>
   record.duration = since(start);
   record.log = log_path;
   collect_reports(record, job, reports);
-  if (cacheable && record.outcome == JobOutcome::passed) cache_->store(job.name, key, reports);
+  if (cacheable && record.outcome == JobOutcome::passed)
+    cache_->store(job.name, key, reports);
   return finish(std::move(record));
 }
 
@@ -157,13 +173,15 @@ JobRecord JobRunner::run_in_container(const spec::Job& job,
   container.env = env;
   container.labels = resources_.labels({{k_label_job, job.name}});
   container.mounts.push_back({reports, k_container_reports, false});
-  if (!job.services.empty()) container.network = resources_.network();
+  if (!job.services.empty())
+    container.network = resources_.network();
   const docker::ContainerExit exit = runtime_.run_container(container, job.timeout, &stop, sink);
   judge(record, exit.client, exit.exit_code, job.timeout);
   return record;
 }
 
-JobRecord JobRunner::run_on_host(const spec::Job& job, const std::map<std::string, std::string>& env,
+JobRecord JobRunner::run_on_host(const spec::Job& job,
+                                 const std::map<std::string, std::string>& env,
                                  const std::filesystem::path& /*reports*/,
                                  const std::atomic<bool>& stop, const proc::LineSink& sink) {
   JobRecord record{job.name, JobOutcome::failed, {}, -1, {}, {}, {}, {}};
@@ -185,15 +203,18 @@ void JobRunner::collect_reports(JobRecord& record, const spec::Job& job,
   std::vector<std::filesystem::path> files;
   for (auto it = std::filesystem::recursive_directory_iterator(reports, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
+    if (!it->is_regular_file())
+      continue;
     const std::string relative = std::filesystem::relative(it->path(), reports).generic_string();
-    if (matches_any(job.junit, relative)) files.push_back(it->path());
+    if (matches_any(job.junit, relative))
+      files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     auto parsed = report::read_junit(file);
     if (!parsed) {
-      output_.message(job.name, "ignoring report " + file.filename().string() + ": " + parsed.error());
+      output_.message(job.name,
+                      "ignoring report " + file.filename().string() + ": " + parsed.error());
       continue;
     }
     report::TestCounts counts = record.tests.value_or(report::TestCounts{});
@@ -212,10 +233,15 @@ JobOutcome JobRunner::finish(JobRecord record) {
 }
 
 void JobRunner::skipped(const PlannedJob& job, const std::string& failed_need) {
-  JobRecord record{job.name, JobOutcome::skipped, {}, -1,
+  JobRecord record{job.name,
+                   JobOutcome::skipped,
+                   {},
+                   -1,
                    failed_need.empty() ? "not started: the run was stopped"
                                        : "needs '" + failed_need + "', which did not pass",
-                   {}, {}, {}};
+                   {},
+                   {},
+                   {}};
   output_.job_finished(record);
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(record));

@@ -25,11 +25,11 @@ namespace pw::run {
 /// What every job of a run shares.
 struct JobEnvironment {
   const spec::Spec& spec;
-  std::filesystem::path root;      ///< repository root: host jobs run here
-  std::filesystem::path run_dir;   ///< logs/ and reports/<job>/ live here
-  std::map<std::string, std::string> image_ids;  ///< spec image name → image id
-  std::map<std::string, std::string> base_env;   ///< PIPEWRIGHT_* and the spec's variables
-  std::map<std::string, std::string> job_inputs; ///< job → content ids of its declared inputs
+  std::filesystem::path root;                     ///< repository root: host jobs run here
+  std::filesystem::path run_dir;                  ///< logs/ and reports/<job>/ live here
+  std::map<std::string, std::string> image_ids;   ///< spec image name → image id
+  std::map<std::string, std::string> base_env;    ///< PIPEWRIGHT_* and the spec's variables
+  std::map<std::string, std::string> job_inputs;  ///< job → content ids of its declared inputs
   std::function<std::string(std::string_view)> secret;  ///< secret name → value
 };
 
@@ -49,7 +49,8 @@ class JobRunner final : public JobExecutor {
 
  private:
   std::map<std::string, std::string> env_for(const spec::Job& job) const;
-  JobCacheInputs cache_inputs(const spec::Job& job, const std::map<std::string, std::string>& env) const;
+  JobCacheInputs cache_inputs(const spec::Job& job,
+                              const std::map<std::string, std::string>& env) const;
   JobRecord run_in_container(const spec::Job& job, const std::map<std::string, std::string>& env,
                              const std::filesystem::path& reports, const std::atomic<bool>& stop,
                              const proc::LineSink& sink);

@@ -28,21 +28,27 @@ std::vector<std::string> resolve_secrets(const spec::Spec& spec, const Plan& pla
   std::set<std::string> services;
   for (const auto* planned : jobs_in_order(plan)) {
     const spec::Job* job = spec.find_job(planned->name);
-    for (const auto& s : job->secrets) names.insert(s.value);
+    for (const auto& s : job->secrets)
+      names.insert(s.value);
     for (const auto& [key, value] : job->env) {
-      for (auto& n : spec::secret_references(value.value)) names.insert(n);
+      for (auto& n : spec::secret_references(value.value))
+        names.insert(n);
     }
-    for (const auto& s : job->services) services.insert(s.value);
+    for (const auto& s : job->services)
+      services.insert(s.value);
   }
   for (const auto& name : services) {
     const spec::Service* service = spec.find_service(name);
-    for (const auto& s : service->secrets) names.insert(s.value);
+    for (const auto& s : service->secrets)
+      names.insert(s.value);
     for (const auto& [key, value] : service->env) {
-      for (auto& n : spec::secret_references(value.value)) names.insert(n);
+      for (auto& n : spec::secret_references(value.value))
+        names.insert(n);
     }
   }
   std::vector<std::string> values;
-  for (const auto& name : names) values.push_back(store.value(name));
+  for (const auto& name : names)
+    values.push_back(store.value(name));
   return values;
 }
 
@@ -53,11 +59,14 @@ std::map<std::string, std::string> build_images(const spec::Spec& spec, const Pl
                                                 const RunAdapters& adapters,
                                                 const std::filesystem::path& state) {
   std::map<std::string, std::string> ids;
-  if (plan.images.empty()) return ids;
+  if (plan.images.empty())
+    return ids;
   build::ImageBuilder builder(spec, repository, adapters.engine, secrets, adapters.build_reporter);
-  const auto built = builder.build({plan.images, request.source, state / "logs", &interrupt_flag()});
+  const auto built =
+      builder.build({plan.images, request.source, state / "logs", &interrupt_flag()});
   state::record_images(state, built.front().commit, built);
-  for (const auto& image : built) ids[image.name] = image.image_id;
+  for (const auto& image : built)
+    ids[image.name] = image.image_id;
   return ids;
 }
 
@@ -66,27 +75,32 @@ std::map<std::string, std::string> job_inputs(const spec::Spec& spec, const Plan
                                               git::Repository& repository, bool dirty) {
   std::map<std::string, std::string> inputs;
   auto commit = repository.head_commit();
-  if (!commit) return inputs;
+  if (!commit)
+    return inputs;
   for (const auto* planned : jobs_in_order(plan)) {
     const spec::Job* job = spec.find_job(planned->name);
     // Host jobs see the working copy: when it differs from HEAD nothing about them is known.
-    if (job->place == spec::JobPlace::host && dirty) continue;
+    if (job->place == spec::JobPlace::host && dirty)
+      continue;
     std::string text;
     if (job->paths.empty() && job->place == spec::JobPlace::host) {
       text = value_or(repository.tree_id(commit.value(), ""), std::string());
     }
     for (const auto& path : job->paths) {
-      text += path.value + "=" + value_or(repository.tree_id(commit.value(), path.value), std::string("absent")) + ";";
+      text += path.value + "=" +
+              value_or(repository.tree_id(commit.value(), path.value), std::string("absent")) + ";";
     }
     inputs[job->name] = text;
   }
   return inputs;
 }
 
-std::map<std::string, std::string> base_environment(const spec::Spec& spec, const std::string& run_id,
+std::map<std::string, std::string> base_environment(const spec::Spec& spec,
+                                                    const std::string& run_id,
                                                     const std::string& commit) {
   std::map<std::string, std::string> env;
-  for (const auto& [name, value] : spec.variables) env[name] = value.value;
+  for (const auto& [name, value] : spec.variables)
+    env[name] = value.value;
   env["PIPEWRIGHT_RUN_ID"] = run_id;
   env["PIPEWRIGHT_COMMIT"] = commit;
   env["PIPEWRIGHT_PROJECT"] = spec.name;
@@ -99,8 +113,10 @@ ExitCode exit_code_of(const std::vector<JobRecord>& records) {
     failed = failed || r.outcome == JobOutcome::failed;
     timed_out = timed_out || r.outcome == JobOutcome::timed_out;
   }
-  if (failed) return ExitCode::job_failed;
-  if (timed_out) return ExitCode::timed_out;
+  if (failed)
+    return ExitCode::job_failed;
+  if (timed_out)
+    return ExitCode::timed_out;
   return ExitCode::ok;
 }
 
@@ -109,7 +125,8 @@ std::vector<JobRecord> in_plan_order(const Plan& plan, std::vector<JobRecord> re
   std::vector<JobRecord> ordered;
   for (const auto* planned : jobs_in_order(plan)) {
     for (auto& r : records) {
-      if (r.name == planned->name) ordered.push_back(std::move(r));
+      if (r.name == planned->name)
+        ordered.push_back(std::move(r));
     }
   }
   return ordered;
@@ -118,14 +135,16 @@ std::vector<JobRecord> in_plan_order(const Plan& plan, std::vector<JobRecord> re
 void merge_reports(RunReport& report, RunOutput& output) {
   std::vector<std::pair<std::string, std::filesystem::path>> files;
   for (const auto& job : report.jobs) {
-    for (const auto& file : job.junit) files.emplace_back(job.name, file);
+    for (const auto& file : job.junit)
+      files.emplace_back(job.name, file);
     if (job.tests) {
       report::TestCounts total = report.tests.value_or(report::TestCounts{});
       total += *job.tests;
       report.tests = total;
     }
   }
-  if (files.empty()) return;
+  if (files.empty())
+    return;
   report.junit = report.run_dir / "junit.xml";
   auto merged = report::merge_junit(files, report.junit);
   if (!merged) {
@@ -133,7 +152,8 @@ void merge_reports(RunReport& report, RunOutput& output) {
     report.junit.clear();
     return;
   }
-  for (const auto& problem : merged.value().problems) output.message("reports", problem);
+  for (const auto& problem : merged.value().problems)
+    output.message("reports", problem);
 }
 
 }  // namespace
@@ -146,8 +166,8 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   const SweepResult swept = sweep_dead_runs(adapters.runtime);
   if (swept.containers + swept.networks > 0) {
     adapters.output.message("clean", "removed " + std::to_string(swept.containers) +
-                                          " containers and " + std::to_string(swept.networks) +
-                                          " networks left by interrupted runs");
+                                         " containers and " + std::to_string(swept.networks) +
+                                         " networks left by interrupted runs");
   }
   // 3. secrets: all resolved up front, all masked everywhere
   secret::SecretStore secrets(spec, spec::process_environment(), spec.root);
@@ -163,13 +183,14 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   report.run_dir = state / "runs" / identity.run_id;
   const std::string commit = value_or(repository.head_commit(), std::string());
   const bool dirty = value_or(repository.status_dirty(), true);
-  JobEnvironment environment{spec,
-                             spec.root,
-                             report.run_dir,
-                             image_ids,
-                             base_environment(spec, identity.run_id, commit),
-                             job_inputs(spec, plan, repository, dirty),
-                             [&secrets](std::string_view name) { return secrets.value(std::string(name)); }};
+  JobEnvironment environment{
+      spec,
+      spec.root,
+      report.run_dir,
+      image_ids,
+      base_environment(spec, identity.run_id, commit),
+      job_inputs(spec, plan, repository, dirty),
+      [&secrets](std::string_view name) { return secrets.value(std::string(name)); }};
   const JobCache cache(state / "cache" / "jobs");
   {
     RunResources resources(adapters.runtime, identity);
@@ -180,7 +201,8 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
           for (const auto& [name, value] : service.env) {
             env[name] = spec::substitute_secrets(value.value, environment.secret);
           }
-          for (const auto& s : service.secrets) env[s.value] = secrets.value(s.value);
+          for (const auto& s : service.secrets)
+            env[s.value] = secrets.value(s.value);
           return env;
         },
         [&](const std::string& service, const std::string& text) {

@@ -7,7 +7,9 @@ namespace pw::run {
 RunResources::RunResources(docker::ContainerRuntime& runtime, RunIdentity identity)
     : runtime_(runtime), identity_(std::move(identity)) {}
 
-RunResources::~RunResources() { release(); }
+RunResources::~RunResources() {
+  release();
+}
 
 std::map<std::string, std::string> RunResources::labels(
     const std::map<std::string, std::string>& extra) const {
@@ -21,7 +23,8 @@ std::string RunResources::network() {
   if (network_.empty()) {
     const std::string name = "pipewright-" + identity_.run_id;
     auto created = runtime_.create_network(name, labels());
-    if (!created) throw InfrastructureError(created.error().message);
+    if (!created)
+      throw InfrastructureError(created.error().message);
     network_ = name;
   }
   return network_;
@@ -59,10 +62,12 @@ std::string RunResources::release() {
 SweepResult sweep_dead_runs(docker::ContainerRuntime& runtime) {
   SweepResult result;
   auto containers = runtime.list_containers(k_label_run, "");
-  if (!containers) throw InfrastructureError(containers.error().message);
+  if (!containers)
+    throw InfrastructureError(containers.error().message);
   for (const auto& c : containers.value()) {
     auto owner = c.labels.find(k_label_owner);
-    if (owner != c.labels.end() && owner_alive(owner->second)) continue;
+    if (owner != c.labels.end() && owner_alive(owner->second))
+      continue;
     if (auto removed = runtime.remove_container(c.id); removed) {
       ++result.containers;
     } else {
@@ -71,10 +76,12 @@ SweepResult sweep_dead_runs(docker::ContainerRuntime& runtime) {
   }
   // Networks after containers: a network with attached containers cannot be removed.
   auto networks = runtime.list_networks(k_label_run, "");
-  if (!networks) throw InfrastructureError(networks.error().message);
+  if (!networks)
+    throw InfrastructureError(networks.error().message);
   for (const auto& n : networks.value()) {
     auto owner = n.labels.find(k_label_owner);
-    if (owner != n.labels.end() && owner_alive(owner->second)) continue;
+    if (owner != n.labels.end() && owner_alive(owner->second))
+      continue;
     if (auto removed = runtime.remove_network(n.id); removed) {
       ++result.networks;
     } else {

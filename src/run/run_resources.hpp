@@ -30,7 +30,8 @@ class RunResources {
   std::string release();
 
   /// The labels for objects of this run (run id, owner, plus extra).
-  std::map<std::string, std::string> labels(const std::map<std::string, std::string>& extra = {}) const;
+  std::map<std::string, std::string> labels(
+      const std::map<std::string, std::string>& extra = {}) const;
   /// This run's identity.
   const RunIdentity& identity() const { return identity_; }
 

@@ -22,11 +22,14 @@ class Schedule {
   }
 
   std::map<std::string, JobOutcome> run() {
-    const int workers = std::max(1, std::min<int>(options_.parallelism, static_cast<int>(jobs_.size())));
+    const int workers =
+        std::max(1, std::min<int>(options_.parallelism, static_cast<int>(jobs_.size())));
     std::vector<std::thread> threads;
-    for (int i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
+    for (int i = 0; i < workers; ++i)
+      threads.emplace_back([this] { work(); });
     watch_interrupt();
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+      t.join();
     return outcomes_;
   }
 
@@ -50,7 +53,8 @@ class Schedule {
   Readiness readiness(const PlannedJob& job, std::string& failed_need) const {
     for (const auto& need : job.needs) {
       auto it = outcomes_.find(need);
-      if (it == outcomes_.end()) return Readiness::waiting;
+      if (it == outcomes_.end())
+        return Readiness::waiting;
       if (!succeeded(it->second)) {
         failed_need = need;
         return Readiness::blocked;
@@ -65,7 +69,8 @@ class Schedule {
       std::string failed_need;
       const PlannedJob* job = *it;
       Readiness state = readiness(*job, failed_need);
-      if (stop_.load() && state != Readiness::blocked) state = Readiness::blocked;  // need: ""
+      if (stop_.load() && state != Readiness::blocked)
+        state = Readiness::blocked;  // need: ""
       if (state == Readiness::blocked) {
         outcomes_[job->name] = JobOutcome::skipped;
         executor_.skipped(*job, failed_need);
@@ -100,7 +105,8 @@ class Schedule {
       lock.lock();
       --running_;
       outcomes_[job->name] = outcome;
-      if (!succeeded(outcome) && options_.policy == FailurePolicy::fail_fast) stop_.store(true);
+      if (!succeeded(outcome) && options_.policy == FailurePolicy::fail_fast)
+        stop_.store(true);
       changed_.notify_all();
     }
   }

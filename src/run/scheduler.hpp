@@ -19,7 +19,9 @@ enum class JobOutcome { passed, failed, timed_out, cancelled, cached, skipped };
 enum class FailurePolicy { fail_fast, keep_going };
 
 /// True for outcomes that let dependent jobs run.
-constexpr bool succeeded(JobOutcome o) { return o == JobOutcome::passed || o == JobOutcome::cached; }
+constexpr bool succeeded(JobOutcome o) {
+  return o == JobOutcome::passed || o == JobOutcome::cached;
+}
 
 /// Executes one job; called from several threads at once.
 class JobExecutor {
@@ -35,7 +37,7 @@ class JobExecutor {
 
 /// How to schedule.
 struct ScheduleOptions {
-  int parallelism = 1;                      ///< at most this many jobs at once (≥ 1)
+  int parallelism = 1;  ///< at most this many jobs at once (≥ 1)
   FailurePolicy policy = FailurePolicy::fail_fast;
   const std::atomic<bool>* interrupt = nullptr;  ///< external stop (Ctrl-C)
 };

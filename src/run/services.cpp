@@ -10,21 +10,24 @@ namespace {
 
 std::string describe_check(const spec::ReadyCheck& ready) {
   switch (ready.kind) {
-    case spec::ReadyCheck::Kind::tcp: return "tcp port " + std::to_string(ready.port);
-    case spec::ReadyCheck::Kind::command: return "ready command";
-    case spec::ReadyCheck::Kind::healthcheck: return "image healthcheck";
-    case spec::ReadyCheck::Kind::none: return "running";
+    case spec::ReadyCheck::Kind::tcp:
+      return "tcp port " + std::to_string(ready.port);
+    case spec::ReadyCheck::Kind::command:
+      return "ready command";
+    case spec::ReadyCheck::Kind::healthcheck:
+      return "image healthcheck";
+    case spec::ReadyCheck::Kind::none:
+      return "running";
   }
   return "running";
 }
 
 }  // namespace
 
-ServicePool::ServicePool(const spec::Spec& spec, RunResources& resources,
-                         docker::ContainerRuntime& runtime,
-                         std::map<std::string, std::string> image_ids,
-                         std::function<std::map<std::string, std::string>(const spec::Service&)> env_of,
-                         ServiceLog log)
+ServicePool::ServicePool(
+    const spec::Spec& spec, RunResources& resources, docker::ContainerRuntime& runtime,
+    std::map<std::string, std::string> image_ids,
+    std::function<std::map<std::string, std::string>(const spec::Service&)> env_of, ServiceLog log)
     : spec_(spec),
       resources_(resources),
       runtime_(runtime),
@@ -41,7 +44,8 @@ std::optional<std::string> ServicePool::ensure(const std::vector<std::string>& n
     if (it == started_.end()) {
       it = started_.emplace(name, start(*spec_.find_service(name), stop)).first;
     }
-    if (it->second) return it->second;
+    if (it->second)
+      return it->second;
   }
   return std::nullopt;
 }
@@ -60,7 +64,8 @@ std::optional<std::string> ServicePool::start(const spec::Service& service,
   container.network_aliases = {service.name};
   log_(service.name, "starting service '" + service.name + "' (" + service.image.value + ")");
   auto id = runtime_.create_container(container);
-  if (!id) return "service '" + service.name + "' could not be created: " + id.error().message;
+  if (!id)
+    return "service '" + service.name + "' could not be created: " + id.error().message;
   resources_.track(id.value());
   if (auto started = runtime_.start_container(id.value()); !started) {
     return not_ready(service, id.value(), "it could not be started: " + started.error().message);
@@ -87,8 +92,9 @@ std::optional<std::string> ServicePool::wait_ready(const spec::Service& service,
       return std::nullopt;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return not_ready(service, id, "it was not ready (" + describe_check(service.ready) +
-                                        ") within " + format_duration(service.ready.timeout));
+      return not_ready(service, id,
+                       "it was not ready (" + describe_check(service.ready) + ") within " +
+                           format_duration(service.ready.timeout));
     }
     std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
         service.ready.interval, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -108,14 +114,16 @@ bool ServicePool::probe(const spec::Service& service, const std::string& id,
     }
     case spec::ReadyCheck::Kind::command: {
       // A probe that hangs must not outlive the readiness timeout.
-      auto code = runtime_.exec(id, service.ready.command, std::max(service.ready.interval, std::chrono::milliseconds(5000)));
+      auto code = runtime_.exec(id, service.ready.command,
+                                std::max(service.ready.interval, std::chrono::milliseconds(5000)));
       return code && code.value() == 0;
     }
     case spec::ReadyCheck::Kind::healthcheck: {
       auto health = runtime_.health(id);
       return health && health.value().first == "healthy";
     }
-    case spec::ReadyCheck::Kind::none: return true;
+    case spec::ReadyCheck::Kind::none:
+      return true;
   }
   return true;
 }
@@ -129,7 +137,8 @@ std::string ServicePool::not_ready(const spec::Service& service, const std::stri
     const std::string& text = tail.value();
     while (start < text.size()) {
       std::size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
+      if (end == std::string::npos)
+        end = text.size();
       message += "  | " + text.substr(start, end - start) + "\n";
       start = end + 1;
     }

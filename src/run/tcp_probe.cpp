@@ -17,7 +17,8 @@ namespace {
 struct Socket {
   int fd;
   ~Socket() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0)
+      ::close(fd);
   }
 };
 
@@ -40,11 +41,15 @@ bool tcp_connects(const std::string& host, int port, std::chrono::milliseconds t
     return false;
   }
   Socket s{::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
-  if (s.fd < 0) return false;
-  if (::connect(s.fd, reinterpret_cast<sockaddr*>(&address), length) == 0) return true;
-  if (errno != EINPROGRESS) return false;
+  if (s.fd < 0)
+    return false;
+  if (::connect(s.fd, reinterpret_cast<sockaddr*>(&address), length) == 0)
+    return true;
+  if (errno != EINPROGRESS)
+    return false;
   pollfd p{s.fd, POLLOUT, 0};
-  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+    return false;
   int error = 0;
   socklen_t size = sizeof error;
   return ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0;

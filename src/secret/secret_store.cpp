@@ -22,7 +22,8 @@ std::string SecretStore::read(const std::string& name) const {
     return *value;
   }
   std::filesystem::path file = declared->second.ref;
-  if (file.is_relative()) file = root_ / file;
+  if (file.is_relative())
+    file = root_ / file;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw SecretError("secret '" + name + "': cannot read file " + file.string());
@@ -34,13 +35,15 @@ std::string SecretStore::read(const std::string& name) const {
 
 const std::string& SecretStore::value(const std::string& name) {
   auto it = values_.find(name);
-  if (it == values_.end()) it = values_.emplace(name, read(name)).first;
+  if (it == values_.end())
+    it = values_.emplace(name, read(name)).first;
   return it->second;
 }
 
 std::vector<std::string> SecretStore::known_values() const {
   std::vector<std::string> out;
-  for (const auto& [name, value] : values_) out.push_back(value);
+  for (const auto& [name, value] : values_)
+    out.push_back(value);
   return out;
 }
 

@@ -12,13 +12,16 @@ std::string_view line_of(const std::string& source, int line) {
   std::size_t start = 0;
   for (int i = 1; i < line; ++i) {
     const std::size_t nl = source.find('\n', start);
-    if (nl == std::string::npos) return {};
+    if (nl == std::string::npos)
+      return {};
     start = nl + 1;
   }
   std::size_t end = source.find('\n', start);
-  if (end == std::string::npos) end = source.size();
+  if (end == std::string::npos)
+    end = source.size();
   std::string_view text(source.data() + start, end - start);
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r')
+    text.remove_suffix(1);
   return text;
 }
 

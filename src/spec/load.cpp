@@ -28,7 +28,8 @@ std::string read_spec_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw SpecError("cannot read spec '" + file.string() + "': " + std::strerror(errno) +
-                    "\n  hint: create " + k_default_spec_name + " at the repository root, or pass -f PATH");
+                    "\n  hint: create " + k_default_spec_name +
+                    " at the repository root, or pass -f PATH");
   }
   // The size check above cannot see pipes and devices (-f <(...), -f /dev/zero): read at
   // most one byte past the limit, whatever the file is.
@@ -50,17 +51,20 @@ std::string read_spec_file(const std::filesystem::path& file) {
 std::filesystem::path enclosing_work_tree(const std::filesystem::path& start) {
   std::error_code ec;
   for (auto dir = std::filesystem::absolute(start); !dir.empty(); dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / ".git", ec)) return dir;
-    if (dir == dir.parent_path()) break;
+    if (std::filesystem::exists(dir / ".git", ec))
+      return dir;
+    if (dir == dir.parent_path())
+      break;
   }
   return {};
 }
 
 [[noreturn]] void throw_invalid(const std::string& file, const std::string& source,
-                               const Diagnostics& diagnostics) {
+                                const Diagnostics& diagnostics) {
   const std::size_t n = diagnostics.size();
-  throw SpecError("invalid spec " + file + " (" + std::to_string(n) + (n == 1 ? " error)" : " errors)"),
-                  render(file, source, diagnostics.sorted()));
+  throw SpecError(
+      "invalid spec " + file + " (" + std::to_string(n) + (n == 1 ? " error)" : " errors)"),
+      render(file, source, diagnostics.sorted()));
 }
 
 }  // namespace
@@ -68,7 +72,8 @@ std::filesystem::path enclosing_work_tree(const std::filesystem::path& start) {
 VarLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+      return std::nullopt;
     return std::string(value);
   };
 }
@@ -82,10 +87,12 @@ std::pair<std::filesystem::path, std::filesystem::path> locate_spec(
     return {explicit_file, root.empty() ? file.parent_path() : root};
   }
   auto root = enclosing_work_tree(cwd);
-  if (root.empty()) root = cwd;
+  if (root.empty())
+    root = cwd;
   // Shown in diagnostics: relative to where the user stands, like compilers do.
   auto shown = (root / k_default_spec_name).lexically_relative(cwd);
-  if (shown.empty() || *shown.begin() == "..") shown = root / k_default_spec_name;
+  if (shown.empty() || *shown.begin() == "..")
+    shown = root / k_default_spec_name;
   return {shown, root};
 }
 
@@ -103,7 +110,8 @@ Spec load_spec(const LoadRequest& request) {
     throw_invalid(spec.file, source, diagnostics);
   }
   validate_spec(spec, DiskPathProbe(root), diagnostics);
-  if (!diagnostics.empty()) throw_invalid(spec.file, source, diagnostics);
+  if (!diagnostics.empty())
+    throw_invalid(spec.file, source, diagnostics);
   return spec;
 }
 

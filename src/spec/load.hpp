@@ -13,9 +13,9 @@ inline constexpr const char* k_default_spec_name = "pipewright.yaml";
 
 /// Where to read the spec from and how to expand it.
 struct LoadRequest {
-  std::filesystem::path file;           ///< the spec file
-  std::filesystem::path root;           ///< repository root for relative paths; empty: file's dir
-  VarLookup env;                        ///< environment for ${VAR}; empty: the process env
+  std::filesystem::path file;  ///< the spec file
+  std::filesystem::path root;  ///< repository root for relative paths; empty: file's dir
+  VarLookup env;               ///< environment for ${VAR}; empty: the process env
 };
 
 /// Reads, parses and validates a spec; throws SpecError carrying every problem rendered as

@@ -13,9 +13,15 @@ const T* find_by_name(const std::vector<T>& items, std::string_view name) {
 
 }  // namespace
 
-const Image* Spec::find_image(std::string_view n) const { return find_by_name(images, n); }
-const Service* Spec::find_service(std::string_view n) const { return find_by_name(services, n); }
-const Job* Spec::find_job(std::string_view n) const { return find_by_name(jobs, n); }
+const Image* Spec::find_image(std::string_view n) const {
+  return find_by_name(images, n);
+}
+const Service* Spec::find_service(std::string_view n) const {
+  return find_by_name(services, n);
+}
+const Job* Spec::find_job(std::string_view n) const {
+  return find_by_name(jobs, n);
+}
 const Environment* Spec::find_environment(std::string_view n) const {
   return find_by_name(environments, n);
 }

@@ -9,8 +9,8 @@
 #include "spec/diagnostic.hpp"
 
 // The pipeline spec as data: what pipewright.yaml says after variable expansion. Secret
-// references stay as NUL-delimited placeholders (spec::secret_placeholder) inside strings; they are resolved only
-// where a value is handed to a process environment, never when anything is printed.
+// references stay as NUL-delimited placeholders (spec::secret_placeholder) inside strings; they are
+// resolved only where a value is handed to a process environment, never when anything is printed.
 
 namespace pw::spec {
 
@@ -49,8 +49,8 @@ struct Image {
 struct ReadyCheck {
   enum class Kind { none, tcp, command, healthcheck };
   Kind kind = Kind::none;
-  int port = 0;                       ///< for tcp
-  std::vector<std::string> command;   ///< for command: argv run inside the service container
+  int port = 0;                      ///< for tcp
+  std::vector<std::string> command;  ///< for command: argv run inside the service container
   std::chrono::milliseconds timeout{60'000};
   std::chrono::milliseconds interval{1'000};
 };
@@ -81,9 +81,9 @@ struct Job {
   VarList env;
   std::vector<Located<std::string>> secrets;  ///< exposed as environment variables
   std::chrono::milliseconds timeout{3'600'000};
-  std::vector<std::string> junit;             ///< report files/globs under $PIPEWRIGHT_REPORTS
-  std::vector<Located<std::string>> paths;    ///< declared inputs (cache keys, selection)
-  std::optional<std::string> workdir;         ///< working directory inside the container
+  std::vector<std::string> junit;           ///< report files/globs under $PIPEWRIGHT_REPORTS
+  std::vector<Located<std::string>> paths;  ///< declared inputs (cache keys, selection)
+  std::optional<std::string> workdir;       ///< working directory inside the container
 };
 
 /// Who must approve a promotion into an environment.
@@ -111,27 +111,27 @@ enum class RefKind { branch, tag };
 /// What `pipewright ci` runs for matching branches or tags.
 struct Flow {
   SourcePos pos;
-  std::string name;                        ///< given, or derived from the patterns
+  std::string name;  ///< given, or derived from the patterns
   RefKind ref_kind = RefKind::branch;
-  std::vector<std::string> patterns;       ///< globs over branch or tag names
-  std::vector<Located<std::string>> run;   ///< jobs to run (their needs come along)
-  bool release = false;                    ///< build, push and record the release artifact
+  std::vector<std::string> patterns;            ///< globs over branch or tag names
+  std::vector<Located<std::string>> run;        ///< jobs to run (their needs come along)
+  bool release = false;                         ///< build, push and record the release artifact
   std::optional<Located<std::string>> promote;  ///< environment to promote to
 };
 
 /// A whole pipeline spec.
 struct Spec {
-  std::string file;       ///< path of the spec as given
-  std::string root;       ///< repository root that relative paths are resolved against
+  std::string file;  ///< path of the spec as given
+  std::string root;  ///< repository root that relative paths are resolved against
   int version = 1;
   std::string name;
-  std::string registry;   ///< e.g. "localhost:5000/churn-model"
+  std::string registry;  ///< e.g. "localhost:5000/churn-model"
   VarList variables;
   std::map<std::string, SecretSource> secrets;  ///< declared secret sources
   std::vector<Image> images;
   std::vector<Service> services;
   std::vector<Job> jobs;
-  std::vector<Environment> environments;        ///< in promotion order as written
+  std::vector<Environment> environments;  ///< in promotion order as written
   std::vector<Flow> flows;
 
   /// Lookups by name; nullptr when absent.

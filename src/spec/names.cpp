@@ -5,7 +5,8 @@
 
 namespace pw::spec {
 
-bool check_name(YamlReader& reader, const std::string& name, SourcePos pos, const std::string& kind) {
+bool check_name(YamlReader& reader, const std::string& name, SourcePos pos,
+                const std::string& kind) {
   // Names end up in container names, labels and CI job names: keep them to safe characters.
   bool ok = !name.empty() && name.size() <= 63 && std::isalnum(static_cast<unsigned char>(name[0]));
   for (char c : name) {

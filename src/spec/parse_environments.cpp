@@ -10,7 +10,8 @@ const std::vector<std::string> k_approval_keys = {"required", "approvers"};
 Approval parse_approval(YamlReader& reader, const YAML::Node& node, const std::string& what) {
   Approval approval;
   auto entries = reader.entries(node, what, k_approval_keys);
-  if (!entries) return approval;
+  if (!entries)
+    return approval;
   approval.required = true;  // writing an approval block means approval is wanted
   for (const auto& e : *entries) {
     if (e.key == "required") {
@@ -30,10 +31,12 @@ Environment parse_environment(YamlReader& reader, const std::string& name, Sourc
   env.name = name;
   env.pos = pos;
   env.tag = name;
-  if (node.IsNull()) return env;  // "integration:" alone: every default
+  if (node.IsNull())
+    return env;  // "integration:" alone: every default
   const std::string what = "environment '" + name + "'";
   auto entries = reader.entries(node, what, k_environment_keys);
-  if (!entries) return env;
+  if (!entries)
+    return env;
   for (const auto& e : *entries) {
     const std::string field = "'" + e.key + "' of " + what;
     if (e.key == "git_tag") {
@@ -60,7 +63,8 @@ Environment parse_environment(YamlReader& reader, const std::string& name, Sourc
 std::vector<Environment> parse_environments(YamlReader& reader, const YAML::Node& node) {
   std::vector<Environment> environments;
   auto entries = reader.entries(node, "'environments'", {});
-  if (!entries) return environments;
+  if (!entries)
+    return environments;
   for (const auto& e : *entries) {
     check_name(reader, e.key, e.key_pos, "environment");
     environments.push_back(parse_environment(reader, e.key, e.key_pos, e.value));

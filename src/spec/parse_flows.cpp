@@ -3,12 +3,13 @@
 namespace pw::spec {
 namespace {
 
-const std::vector<std::string> k_flow_keys = {"name", "branches", "tags", "run", "release",
-                                              "promote"};
+const std::vector<std::string> k_flow_keys = {"name", "branches", "tags",
+                                              "run",  "release",  "promote"};
 
 std::string joined(const std::vector<std::string>& patterns) {
   std::string out;
-  for (const auto& p : patterns) out += (out.empty() ? "" : ",") + p;
+  for (const auto& p : patterns)
+    out += (out.empty() ? "" : ",") + p;
   return out;
 }
 
@@ -18,7 +19,8 @@ Flow parse_flow(YamlReader& reader, const YAML::Node& node, std::size_t index) {
   const std::string what = "flow #" + std::to_string(index + 1);
   const std::size_t problems = reader.problems();
   auto entries = reader.entries(node, what, k_flow_keys);
-  if (!entries) return flow;
+  if (!entries)
+    return flow;
   // A misspelt key ("branch") was reported with "did you mean": no second message for it.
   const bool misspelt = reader.problems() > problems;
   int selectors = 0;
@@ -29,7 +31,8 @@ Flow parse_flow(YamlReader& reader, const YAML::Node& node, std::size_t index) {
     } else if (e.key == "branches" || e.key == "tags") {
       ++selectors;
       flow.ref_kind = e.key == "tags" ? RefKind::tag : RefKind::branch;
-      for (auto& v : reader.string_list(e.value, field, Expand::no)) flow.patterns.push_back(v.value);
+      for (auto& v : reader.string_list(e.value, field, Expand::no))
+        flow.patterns.push_back(v.value);
       if (flow.patterns.empty()) {
         reader.error(e.value, field + " is empty", "list patterns, e.g. [main, \"release/*\"]");
       }
@@ -65,7 +68,8 @@ std::vector<Flow> parse_flows(YamlReader& reader, const YAML::Node& node) {
   }
   reader.remember_empty_items(node);
   std::size_t index = 0;
-  for (const auto& item : node) flows.push_back(parse_flow(reader, item, index++));
+  for (const auto& item : node)
+    flows.push_back(parse_flow(reader, item, index++));
   return flows;
 }
 

@@ -10,7 +10,8 @@ const std::vector<std::string> k_secret_keys = {"env", "file"};
 std::map<std::string, SecretSource> parse_secrets(YamlReader& reader, const YAML::Node& node) {
   std::map<std::string, SecretSource> secrets;
   auto entries = reader.entries(node, "'secrets'", {});
-  if (!entries) return secrets;
+  if (!entries)
+    return secrets;
   for (const auto& e : *entries) {
     const std::string what = "secret '" + e.key + "'";
     // Declared even when its source is broken, so its uses do not read "unknown secret" too.
@@ -27,7 +28,8 @@ std::map<std::string, SecretSource> parse_secrets(YamlReader& reader, const YAML
     }
     const std::size_t problems = reader.problems();
     auto fields = reader.entries(e.value, what, k_secret_keys);
-    if (!fields) continue;
+    if (!fields)
+      continue;
     // A misspelt key was reported with "did you mean": that is the whole story.
     if (fields->empty() && reader.problems() > problems)
       continue;
@@ -38,7 +40,8 @@ std::map<std::string, SecretSource> parse_secrets(YamlReader& reader, const YAML
     }
     const MapEntry& field = fields->front();
     auto ref = reader.string(field.value, "'" + field.key + "' of " + what);
-    if (!ref) continue;
+    if (!ref)
+      continue;
     const auto kind = field.key == "env" ? SecretSource::Kind::env : SecretSource::Kind::file;
     secrets[e.key] = SecretSource{kind, *ref, e.key_pos};
   }

@@ -13,7 +13,8 @@
 namespace pw::spec {
 
 /// Checks a name used for an image, job or environment (container-name characters).
-bool check_name(YamlReader& reader, const std::string& name, SourcePos pos, const std::string& kind);
+bool check_name(YamlReader& reader, const std::string& name, SourcePos pos,
+                const std::string& kind);
 
 /// images: NAME: {dockerfile, context, target, args, secrets, cache_from, paths}
 std::vector<Image> parse_images(YamlReader& reader, const YAML::Node& node);

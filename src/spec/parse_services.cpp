@@ -11,7 +11,8 @@ ReadyCheck parse_ready(YamlReader& reader, const YAML::Node& node, const std::st
   ReadyCheck ready;
   const std::size_t problems = reader.problems();
   auto entries = reader.entries(node, what, k_ready_keys);
-  if (!entries) return ready;
+  if (!entries)
+    return ready;
   // A misspelt key ("tpc") was reported with "did you mean": no second message for it.
   const bool misspelt = reader.problems() > problems;
   int kinds = 0;
@@ -24,15 +25,19 @@ ReadyCheck parse_ready(YamlReader& reader, const YAML::Node& node, const std::st
     } else if (e.key == "command") {
       ++kinds;
       ready.kind = ReadyCheck::Kind::command;
-      for (auto& v : reader.string_list(e.value, field)) ready.command.push_back(v.value);
+      for (auto& v : reader.string_list(e.value, field))
+        ready.command.push_back(v.value);
     } else if (e.key == "healthcheck") {
       ++kinds;
       ready.kind = ReadyCheck::Kind::healthcheck;
-      if (reader.boolean(e.value, field) == false) ready.kind = ReadyCheck::Kind::none;
+      if (reader.boolean(e.value, field) == false)
+        ready.kind = ReadyCheck::Kind::none;
     } else if (e.key == "timeout") {
-      if (auto d = reader.duration(e.value, field)) ready.timeout = *d;
+      if (auto d = reader.duration(e.value, field))
+        ready.timeout = *d;
     } else if (e.key == "interval") {
-      if (auto d = reader.duration(e.value, field)) ready.interval = *d;
+      if (auto d = reader.duration(e.value, field))
+        ready.interval = *d;
     }
   }
   if (kinds > 1 || (kinds == 0 && !misspelt)) {
@@ -49,16 +54,19 @@ Service parse_service(YamlReader& reader, const std::string& name, SourcePos pos
   service.pos = pos;
   const std::string what = "service '" + name + "'";
   auto entries = reader.entries(node, what, k_service_keys);
-  if (!entries) return service;
+  if (!entries)
+    return service;
   reader.require(*entries, {"image"}, pos, what);
   for (const auto& e : *entries) {
     const std::string field = "'" + e.key + "' of " + what;
     if (e.key == "image") {
-      if (auto v = reader.located(e.value, field)) service.image = *v;
+      if (auto v = reader.located(e.value, field))
+        service.image = *v;
     } else if (e.key == "env") {
       service.env = reader.var_map(e.value, field, Expand::with_secrets);
     } else if (e.key == "command") {
-      for (auto& v : reader.string_list(e.value, field)) service.command.push_back(v.value);
+      for (auto& v : reader.string_list(e.value, field))
+        service.command.push_back(v.value);
     } else if (e.key == "secrets") {
       service.secrets = reader.string_list(e.value, field, Expand::no);
     } else if (e.key == "ready") {
@@ -70,9 +78,11 @@ Service parse_service(YamlReader& reader, const std::string& name, SourcePos pos
 
 // Service names become DNS aliases on the run's network, so they follow hostname rules.
 bool is_dns_label(const std::string& name) {
-  if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+  if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-')
+    return false;
   for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      return false;
   }
   return true;
 }
@@ -82,7 +92,8 @@ bool is_dns_label(const std::string& name) {
 std::vector<Service> parse_services(YamlReader& reader, const YAML::Node& node) {
   std::vector<Service> services;
   auto entries = reader.entries(node, "'services'", {});
-  if (!entries) return services;
+  if (!entries)
+    return services;
   for (const auto& e : *entries) {
     if (!is_dns_label(e.key)) {
       reader.error(e.key_pos, "invalid service name '" + e.key + "'",

@@ -17,8 +17,8 @@
 namespace pw::spec {
 namespace {
 
-const std::vector<std::string> k_top_keys = {"version",  "name",     "registry",     "variables",
-                                             "secrets",  "images",   "services",     "jobs",
+const std::vector<std::string> k_top_keys = {"version",      "name",   "registry", "variables",
+                                             "secrets",      "images", "services", "jobs",
                                              "environments", "flows"};
 
 // True when the 0-based line of source is indented with a tab, which YAML forbids.
@@ -220,8 +220,9 @@ void parse_header(YamlReader& reader, const std::vector<MapEntry>& entries, cons
     if (e.key == "version") {
       if (auto v = reader.integer(e.value, "'version'", 1, 1000)) {
         spec.version = *v;
-        if (*v != 1) reader.error(e.value, "unsupported spec version " + std::to_string(*v),
-                                  "this pipewright reads version 1");
+        if (*v != 1)
+          reader.error(e.value, "unsupported spec version " + std::to_string(*v),
+                       "this pipewright reads version 1");
       }
     } else if (e.key == "name") {
       if (auto v = reader.string(e.value, "'name'")) {
@@ -259,23 +260,25 @@ void parse_body(YamlReader& reader, const std::vector<MapEntry>& entries, Spec& 
 Spec parse_spec(const std::string& source, const VarLookup& env, Diagnostics& diagnostics) {
   Spec spec;
   if (source.size() > k_max_spec_bytes) {
-    diagnostics.error({}, "the spec is " + std::to_string(source.size() / 1024) +
-                              " KiB; the limit is " + std::to_string(k_max_spec_bytes / 1024) +
-                              " KiB",
+    diagnostics.error({},
+                      "the spec is " + std::to_string(source.size() / 1024) +
+                          " KiB; the limit is " + std::to_string(k_max_spec_bytes / 1024) + " KiB",
                       "is this really a pipeline spec?");
     return spec;
   }
   if (!check_encoding(source, diagnostics))
     return spec;
   auto document = parse_yaml(source, diagnostics);
-  if (!document) return spec;
+  if (!document)
+    return spec;
   YamlReader reader(diagnostics, source, env);
   if (document->IsNull()) {
     diagnostics.error({1, 1}, "the spec is empty", "start with 'version: 1' and 'name: <project>'");
     return spec;
   }
   auto entries = reader.entries(*document, "the spec", k_top_keys);
-  if (!entries) return spec;
+  if (!entries)
+    return spec;
   reader.require(*entries, {"version", "name", "jobs"}, reader.pos(*document), "the spec");
   parse_header(reader, *entries, env, spec);
   auto values = std::make_shared<Values>();
@@ -286,9 +289,11 @@ Spec parse_spec(const std::string& source, const VarLookup& env, Diagnostics& di
   // What was read before the reader gave up is too partial to validate: report only that.
   if (reader.exhausted())
     return Spec{};
-  if (spec.registry.empty()) spec.registry = "localhost:5000/" + spec.name;
+  if (spec.registry.empty())
+    spec.registry = "localhost:5000/" + spec.name;
   for (auto& environment : spec.environments) {
-    if (environment.repository.empty()) environment.repository = spec.registry;
+    if (environment.repository.empty())
+      environment.repository = spec.registry;
   }
   return spec;
 }

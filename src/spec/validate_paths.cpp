@@ -44,12 +44,12 @@ void check_paths(const Spec& spec, const PathProbe& probe, Diagnostics& diagnost
     if (image.dockerfile.pos == image.pos) {
       // No 'dockerfile:' given: the default is reported at the image's name.
       if (probe.probe(image.dockerfile.value) != PathState::file) {
-        diagnostics.error(image.pos,
-                          owner + " gives no 'dockerfile' and there is no '" +
-                              image.dockerfile.value + "' file",
-                          "the default is the Dockerfile at the top of the build context; add "
-                          "dockerfile: PATH (relative to the repository root)",
-                          static_cast<int>(image.name.size()));
+        diagnostics.error(
+            image.pos,
+            owner + " gives no 'dockerfile' and there is no '" + image.dockerfile.value + "' file",
+            "the default is the Dockerfile at the top of the build context; add "
+            "dockerfile: PATH (relative to the repository root)",
+            static_cast<int>(image.name.size()));
       }
     } else {
       check_path(image.dockerfile, Want::file, "Dockerfile", owner, probe, diagnostics);

@@ -63,7 +63,8 @@ void check_secret_refs(const std::vector<Located<std::string>>& refs, const Name
   for (const auto& ref : refs) {
     if (!is_variable_name(ref.value)) {
       diagnostics.error(ref.pos, "invalid secret name '" + ref.value + "' in " + where,
-                        "secret names are letters, digits and '_'", static_cast<int>(ref.value.size()));
+                        "secret names are letters, digits and '_'",
+                        static_cast<int>(ref.value.size()));
     } else if (!names.secrets.empty()) {
       check_ref(ref, names.secrets, "secret", where, diagnostics);
     }
@@ -73,7 +74,8 @@ void check_secret_refs(const std::vector<Located<std::string>>& refs, const Name
 // ${secret:NAME} inside env values must name a declared secret when secrets are declared.
 void check_env_secrets(const VarList& env, const Names& names, const std::string& where,
                        Diagnostics& diagnostics) {
-  if (names.secrets.empty()) return;
+  if (names.secrets.empty())
+    return;
   for (const auto& [key, value] : env) {
     for (const auto& secret : secret_references(value.value)) {
       // value.pos is where the value starts: a placeholder there is underlined whole, one
@@ -90,7 +92,8 @@ void check_env_secrets(const VarList& env, const Names& names, const std::string
 
 void check_job(const Job& job, const Names& names, Diagnostics& diagnostics) {
   const std::string where = "job '" + job.name + "'";
-  if (job.image) check_ref(*job.image, names.images, "image", where, diagnostics);
+  if (job.image)
+    check_ref(*job.image, names.images, "image", where, diagnostics);
   for (const auto& need : job.needs) {
     if (need.value == job.name) {
       diagnostics.error(need.pos, where + " needs itself", "remove '" + need.value + "' from needs",
@@ -102,7 +105,8 @@ void check_job(const Job& job, const Names& names, Diagnostics& diagnostics) {
   for (const auto& service : job.services) {
     check_ref(service, names.services, "service", where, diagnostics);
     if (job.place == JobPlace::host) {
-      diagnostics.error(service.pos, "host " + where + " cannot use service '" + service.value + "'",
+      diagnostics.error(service.pos,
+                        "host " + where + " cannot use service '" + service.value + "'",
                         "services live on the run's container network; run the job in an image",
                         static_cast<int>(service.value.size()));
     }
@@ -129,7 +133,8 @@ void check_environment(const Environment& env, const Names& names, Diagnostics& 
 
 void check_flow(const Spec& spec, const Flow& flow, const Names& names, Diagnostics& diagnostics) {
   const std::string where = "flow '" + flow.name + "'";
-  for (const auto& job : flow.run) check_ref(job, names.jobs, "job", where, diagnostics);
+  for (const auto& job : flow.run)
+    check_ref(job, names.jobs, "job", where, diagnostics);
   if (flow.promote) {
     check_ref(*flow.promote, names.environments, "environment", where, diagnostics);
   }
@@ -142,8 +147,11 @@ void check_flow(const Spec& spec, const Flow& flow, const Names& names, Diagnost
 }  // namespace
 
 void check_references(const Spec& spec, Diagnostics& diagnostics) {
-  Names names{names_of(spec.images), names_of(spec.services), names_of(spec.jobs),
-              names_of(spec.environments), {}};
+  Names names{names_of(spec.images),
+              names_of(spec.services),
+              names_of(spec.jobs),
+              names_of(spec.environments),
+              {}};
   for (const auto& [name, source] : spec.secrets) {
     names.secrets.list.push_back(name);
     names.secrets.set.insert(name);
@@ -156,9 +164,12 @@ void check_references(const Spec& spec, Diagnostics& diagnostics) {
     check_secret_refs(service.secrets, names, where, diagnostics);
     check_env_secrets(service.env, names, where, diagnostics);
   }
-  for (const auto& job : spec.jobs) check_job(job, names, diagnostics);
-  for (const auto& env : spec.environments) check_environment(env, names, diagnostics);
-  for (const auto& flow : spec.flows) check_flow(spec, flow, names, diagnostics);
+  for (const auto& job : spec.jobs)
+    check_job(job, names, diagnostics);
+  for (const auto& env : spec.environments)
+    check_environment(env, names, diagnostics);
+  for (const auto& flow : spec.flows)
+    check_flow(spec, flow, names, diagnostics);
 }
 
 }  // namespace pw::spec

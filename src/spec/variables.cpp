@@ -11,8 +11,12 @@ constexpr std::string_view k_secret_prefix = "secret:";
 // secret reference, and neither can a literal "$${secret:X}".
 constexpr std::string_view k_placeholder_open{"\0secret:", 8};
 
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Position of the '}' closing the "${" at open, honouring nested "${...}" in defaults.
 std::size_t find_close(std::string_view text, std::size_t open) {
@@ -35,17 +39,21 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
   if (body.substr(0, k_secret_prefix.size()) == k_secret_prefix) {
     const std::string_view name = body.substr(k_secret_prefix.size());
     if (!is_variable_name(name)) {
-      return ExpansionError{offset, body.size() + 3, "invalid secret name '" + std::string(name) + "'",
+      return ExpansionError{offset, body.size() + 3,
+                            "invalid secret name '" + std::string(name) + "'",
                             "secret names are letters, digits and '_'"};
     }
-    if (secrets != nullptr) secrets->emplace_back(name);
+    if (secrets != nullptr)
+      secrets->emplace_back(name);
     return secret_placeholder(name);
   }
   std::size_t name_end = 0;
-  while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
+  while (name_end < body.size() && is_name_char(body[name_end]))
+    ++name_end;
   const std::string_view name = body.substr(0, name_end);
   if (name.empty() || !is_name_start(name[0])) {
-    return ExpansionError{offset, body.size() + 3, "invalid variable reference '${" + std::string(body) + "}'",
+    return ExpansionError{offset, body.size() + 3,
+                          "invalid variable reference '${" + std::string(body) + "}'",
                           "write ${NAME} or ${NAME:-default}; $${ gives a literal ${"};
   }
   const std::string_view rest = body.substr(name_end);
@@ -65,9 +73,11 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
                           "unsupported expansion '${" + std::string(body) + "}'",
                           "only ${NAME} and ${NAME:-default} are supported"};
   }
-  if (value && !value->empty()) return *value;
+  if (value && !value->empty())
+    return *value;
   auto fallback = expand_variables(rest.substr(2), lookup, secrets);
-  if (fallback) return fallback;
+  if (fallback)
+    return fallback;
   ExpansionError error = fallback.error();
   error.offset += offset + 2 + name_end + 2;  // past "${", the name and ":-"
   return error;
@@ -76,9 +86,11 @@ Result<std::string, ExpansionError> expand_one(std::string_view body, std::size_
 }  // namespace
 
 bool is_variable_name(std::string_view name) {
-  if (name.empty() || !is_name_start(name[0])) return false;
+  if (name.empty() || !is_name_start(name[0]))
+    return false;
   for (char c : name) {
-    if (!is_name_char(c)) return false;
+    if (!is_name_char(c))
+      return false;
   }
   return true;
 }
@@ -103,7 +115,8 @@ Result<std::string, ExpansionError> expand_variables(std::string_view text, cons
       return ExpansionError{i, 2, "unterminated '${' (no closing '}')", "use $${ for a literal ${"};
     }
     auto expanded = expand_one(text.substr(i + 2, close - i - 2), i, lookup, secrets);
-    if (!expanded) return expanded.error();
+    if (!expanded)
+      return expanded.error();
     out += expanded.value();
     i = close + 1;
   }
@@ -132,7 +145,8 @@ std::string substitute_secrets(std::string_view expanded,
     const std::size_t close = start == std::string_view::npos
                                   ? start
                                   : expanded.find('\0', start + k_placeholder_open.size());
-    if (close == std::string_view::npos) break;
+    if (close == std::string_view::npos)
+      break;
     out.append(expanded.substr(i, start - i));
     out += resolve(expanded.substr(start + k_placeholder_open.size(),
                                    close - start - k_placeholder_open.size()));

@@ -13,7 +13,8 @@ std::vector<std::string_view> split_lines(const std::string& source) {
   std::size_t start = 0;
   while (start <= source.size()) {
     std::size_t nl = source.find('\n', start);
-    if (nl == std::string::npos) nl = source.size();
+    if (nl == std::string::npos)
+      nl = source.size();
     lines.emplace_back(source.data() + start, nl - start);
     start = nl + 1;
   }
@@ -22,7 +23,8 @@ std::vector<std::string_view> split_lines(const std::string& source) {
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -72,11 +74,16 @@ bool starts_with_null_word(std::string_view text) {
 
 std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Scalar: return "'" + shortened(node.Scalar()) + "'";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Scalar:
+      return "'" + shortened(node.Scalar()) + "'";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "nothing";
 }
@@ -85,7 +92,8 @@ YamlReader::YamlReader(Diagnostics& diagnostics, const std::string& source, VarL
     : diagnostics_(diagnostics), lines_(split_lines(source)), lookup_(std::move(lookup)) {}
 
 bool YamlReader::starts_with_quote(SourcePos p) const {
-  if (p.line <= 0 || static_cast<std::size_t>(p.line) > lines_.size()) return false;
+  if (p.line <= 0 || static_cast<std::size_t>(p.line) > lines_.size())
+    return false;
   const std::string_view line = lines_[static_cast<std::size_t>(p.line - 1)];
   const std::size_t col = static_cast<std::size_t>(p.col - 1);
   return col < line.size() && (line[col] == '"' || line[col] == '\'');
@@ -93,7 +101,8 @@ bool YamlReader::starts_with_quote(SourcePos p) const {
 
 SourcePos YamlReader::pos(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return {};
+  if (mark.is_null())
+    return {};
   if (node.IsNull()) {
     auto key = empty_value_keys_.find({mark.line, mark.column});
     if (key != empty_value_keys_.end())
@@ -101,17 +110,21 @@ SourcePos YamlReader::pos(const YAML::Node& node) const {
   }
   SourcePos p{mark.line + 1, mark.column + 1};
   // Point at a quoted scalar's text, not at its opening quote.
-  if (node.IsScalar() && starts_with_quote(p)) ++p.col;
+  if (node.IsScalar() && starts_with_quote(p))
+    ++p.col;
   return p;
 }
 
 int YamlReader::span_of(const YAML::Node& node) const {
-  if (!node.IsScalar()) return 1;
+  if (!node.IsScalar())
+    return 1;
   const SourcePos p = pos(node);
-  if (p.line <= 0 || static_cast<std::size_t>(p.line) > lines_.size()) return 1;
+  if (p.line <= 0 || static_cast<std::size_t>(p.line) > lines_.size())
+    return 1;
   const std::string_view line = lines_[static_cast<std::size_t>(p.line - 1)];
   const std::size_t col = static_cast<std::size_t>(p.col - 1);
-  if (col >= line.size()) return 1;
+  if (col >= line.size())
+    return 1;
   return static_cast<int>(std::clamp<std::size_t>(node.Scalar().size(), 1, line.size() - col));
 }
 
@@ -194,7 +207,8 @@ void YamlReader::merge_into(std::vector<MapEntry>& out, KeyIndex& keys, const YA
   if (merged.IsMap()) {
     sources.push_back(merged);
   } else if (merged.IsSequence()) {
-    for (const auto& item : merged) sources.push_back(item);
+    for (const auto& item : merged)
+      sources.push_back(item);
   } else {
     error(merged, problem, hint);
   }
@@ -280,7 +294,8 @@ std::optional<std::vector<MapEntry>> YamlReader::entries(const YAML::Node& node,
     const std::size_t before = out.size();
     merge_into(out, keys, merged, what, state);
     for (std::size_t i = before; i < out.size(); ++i) {
-      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), out[i].key) == allowed.end()) {
+      if (!allowed.empty() &&
+          std::find(allowed.begin(), allowed.end(), out[i].key) == allowed.end()) {
         error(out[i].key_pos, "unknown key '" + out[i].key + "' (merged into " + what + ")",
               unknown_key_hint(out[i].key, allowed), static_cast<int>(out[i].key.size()));
       }
@@ -295,7 +310,8 @@ void YamlReader::require(const std::vector<MapEntry>& entries,
   for (const auto& key : required) {
     const bool present = std::any_of(entries.begin(), entries.end(),
                                      [&](const MapEntry& e) { return e.key == key; });
-    if (!present) error(where, what + " is missing required key '" + key + "'");
+    if (!present)
+      error(where, what + " is missing required key '" + key + "'");
   }
 }
 
@@ -344,7 +360,8 @@ std::string YamlReader::expand(const YAML::Node& node, const std::string& text,
           "as build secrets with 'secrets:' under the image");
     return text;
   }
-  if (result) return result.value();
+  if (result)
+    return result.value();
   const ExpansionError& e = result.error();
   // Point at the faulty "${" when its place in the file is certain, else at the value.
   if (auto at = position_in(node, text, e.offset, e.length)) {
@@ -368,17 +385,21 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, const std:
 }
 
 std::optional<Located<std::string>> YamlReader::located(const YAML::Node& node,
-                                                        const std::string& what, Expand expand_mode) {
+                                                        const std::string& what,
+                                                        Expand expand_mode) {
   auto text = string(node, what, expand_mode);
-  if (!text) return std::nullopt;
+  if (!text)
+    return std::nullopt;
   return Located<std::string>{*text, pos(node)};
 }
 
 std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& what) {
   if (node.IsScalar()) {
     const std::string& text = node.Scalar();
-    if (text == "true") return true;
-    if (text == "false") return false;
+    if (text == "true")
+      return true;
+    if (text == "false")
+      return false;
   }
   error(node, what + " must be true or false, not " + describe_node(node));
   return std::nullopt;
@@ -390,9 +411,12 @@ std::optional<int> YamlReader::integer(const YAML::Node& node, const std::string
     const std::string& text = node.Scalar();
     long long value = 0;
     bool digits = !text.empty() && text.size() < 12;
-    for (char c : text) digits = digits && c >= '0' && c <= '9';
-    if (digits) value = std::stoll(text);
-    if (digits && value >= min && value <= max) return static_cast<int>(value);
+    for (char c : text)
+      digits = digits && c >= '0' && c <= '9';
+    if (digits)
+      value = std::stoll(text);
+    if (digits && value >= min && value <= max)
+      return static_cast<int>(value);
   }
   error(node, what + " must be an integer from " + std::to_string(min) + " to " +
                   std::to_string(max) + ", not " + describe_node(node));
@@ -411,7 +435,8 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
     error(node, what + " must be longer than 0", "write e.g. 90s, 5m, 1h30m or 500ms");
     return std::nullopt;
   }
-  if (parsed) return parsed.value();
+  if (parsed)
+    return parsed.value();
   error(node, "malformed duration '" + *text + "' for " + what + ": " + parsed.error(),
         "write e.g. 90s, 5m, 1h30m or 500ms");
   return std::nullopt;
@@ -422,7 +447,8 @@ std::vector<Located<std::string>> YamlReader::string_list(const YAML::Node& node
                                                           Expand expand_mode) {
   std::vector<Located<std::string>> out;
   if (node.IsScalar()) {
-    if (auto item = located(node, what, expand_mode)) out.push_back(*item);
+    if (auto item = located(node, what, expand_mode))
+      out.push_back(*item);
     return out;
   }
   if (!node.IsSequence()) {
@@ -431,7 +457,8 @@ std::vector<Located<std::string>> YamlReader::string_list(const YAML::Node& node
   }
   remember_empty_items(node);
   for (const auto& item : node) {
-    if (auto value = located(item, "each entry of " + what, expand_mode)) out.push_back(*value);
+    if (auto value = located(item, "each entry of " + what, expand_mode))
+      out.push_back(*value);
   }
   return out;
 }
@@ -439,7 +466,8 @@ std::vector<Located<std::string>> YamlReader::string_list(const YAML::Node& node
 VarList YamlReader::var_map(const YAML::Node& node, const std::string& what, Expand expand_mode) {
   VarList out;
   auto items = entries(node, what, {});
-  if (!items) return out;
+  if (!items)
+    return out;
   for (const auto& entry : *items) {
     if (!is_variable_name(entry.key)) {
       error(entry.key_pos, "invalid variable name '" + entry.key + "' in " + what,

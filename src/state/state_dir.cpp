@@ -6,13 +6,15 @@
 namespace pw::state {
 namespace {
 
-std::filesystem::path records_file(const std::filesystem::path& state_dir, const std::string& commit) {
+std::filesystem::path records_file(const std::filesystem::path& state_dir,
+                                   const std::string& commit) {
   return state_dir / "images" / (commit + ".json");
 }
 
 nlohmann::json read_json(const std::filesystem::path& file) {
   std::ifstream in(file);
-  if (!in) return nlohmann::json::object();
+  if (!in)
+    return nlohmann::json::object();
   // A damaged record is treated as absent: it only ever saves a rebuild.
   auto parsed = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   return parsed.is_object() ? parsed : nlohmann::json::object();
@@ -24,7 +26,8 @@ std::filesystem::path ensure_state_dir(const std::filesystem::path& root) {
   const auto dir = root / ".pipewright";
   std::filesystem::create_directories(dir);
   const auto ignore = dir / ".gitignore";
-  if (!std::filesystem::exists(ignore)) std::ofstream(ignore) << "*\n";
+  if (!std::filesystem::exists(ignore))
+    std::ofstream(ignore) << "*\n";
   return dir;
 }
 
@@ -34,8 +37,10 @@ void record_images(const std::filesystem::path& state_dir, const std::string& co
   std::filesystem::create_directories(file.parent_path());
   nlohmann::json records = read_json(file);
   for (const auto& image : images) {
-    records[image.name] = {{"repository", image.repository}, {"image_id", image.image_id},
-                           {"tags", image.tags},             {"inputs", image.inputs},
+    records[image.name] = {{"repository", image.repository},
+                           {"image_id", image.image_id},
+                           {"tags", image.tags},
+                           {"inputs", image.inputs},
                            {"dirty", image.dirty}};
   }
   // Write then rename, so a reader never sees half a file.
@@ -49,7 +54,8 @@ std::vector<ImageRecord> recorded_images(const std::filesystem::path& state_dir,
   std::vector<ImageRecord> out;
   const nlohmann::json records = read_json(records_file(state_dir, commit));
   for (const auto& [name, r] : records.items()) {
-    if (!r.is_object()) continue;
+    if (!r.is_object())
+      continue;
     out.push_back({name, r.value("repository", ""), r.value("image_id", ""),
                    r.value("tags", std::vector<std::string>{}), r.value("inputs", ""),
                    r.value("dirty", false)});

@@ -38,7 +38,8 @@ std::string unit_problem(std::string_view rest, long long number) {
 }  // namespace
 
 Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view text) {
-  if (text.empty()) return std::string("empty duration");
+  if (text.empty())
+    return std::string("empty duration");
   long long total = 0;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -71,7 +72,8 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
 
 std::string format_duration(std::chrono::milliseconds d) {
   const long long ms = d.count();
-  if (ms < 1000) return std::to_string(ms) + "ms";
+  if (ms < 1000)
+    return std::to_string(ms) + "ms";
   if (ms < 60'000) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(ms) / 1000.0);
@@ -79,9 +81,12 @@ std::string format_duration(std::chrono::milliseconds d) {
   }
   const long long seconds = ms / 1000;
   std::string out;
-  if (seconds >= 3600) out += std::to_string(seconds / 3600) + "h";
-  if (seconds % 3600 >= 60) out += std::to_string((seconds % 3600) / 60) + "m";
-  if (seconds % 60 != 0) out += std::to_string(seconds % 60) + "s";
+  if (seconds >= 3600)
+    out += std::to_string(seconds / 3600) + "h";
+  if (seconds % 3600 >= 60)
+    out += std::to_string((seconds % 3600) / 60) + "m";
+  if (seconds % 60 != 0)
+    out += std::to_string(seconds % 60) + "s";
   return out;
 }
 

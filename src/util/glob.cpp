@@ -14,7 +14,8 @@ std::vector<std::string> segments(std::string_view text) {
   while (true) {
     const std::size_t slash = text.find('/', start);
     out.emplace_back(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
-    if (slash == std::string_view::npos) return out;
+    if (slash == std::string_view::npos)
+      return out;
     start = slash + 1;
   }
 }
@@ -34,8 +35,8 @@ bool glob_match(std::string_view pattern, std::string_view name) {
       if (p[i] == "**") {
         match[i][j] = match[i + 1][j] || (j < n.size() && match[i][j + 1]);
       } else {
-        match[i][j] = j < n.size() && match[i + 1][j + 1] &&
-                      ::fnmatch(p[i].c_str(), n[j].c_str(), 0) == 0;
+        match[i][j] =
+            j < n.size() && match[i + 1][j + 1] && ::fnmatch(p[i].c_str(), n[j].c_str(), 0) == 0;
       }
     }
   }

@@ -27,17 +27,21 @@ TempDir::TempDir(const std::string& prefix, const std::filesystem::path& parent)
 }
 
 TempDir::~TempDir() {
-  if (path_.empty()) return;
+  if (path_.empty())
+    return;
   std::error_code ec;  // best effort: a destructor must not throw
   std::filesystem::remove_all(path_, ec);
 }
 
-TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
 
 TempDir& TempDir::operator=(TempDir&& other) noexcept {
   if (this != &other) {
     std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+    if (!path_.empty())
+      std::filesystem::remove_all(path_, ec);
     path_ = std::move(other.path_);
     other.path_.clear();
   }

@@ -58,12 +58,14 @@ TEST(Graph, AcyclicGraphHasNoCycle) {
 TEST(Graph, LongChainsDoNotExhaustTheStack) {
   Graph g;
   const int n = 50'000;
-  for (int i = 1; i < n; ++i) g.add_edge(std::to_string(i), std::to_string(i - 1));
+  for (int i = 1; i < n; ++i)
+    g.add_edge(std::to_string(i), std::to_string(i - 1));
   EXPECT_EQ(g.find_cycle(), std::nullopt);
   EXPECT_EQ(g.levels({std::to_string(n - 1)}).size(), 1u);
   EXPECT_EQ(g.closure({std::to_string(n - 1)}).size(), static_cast<std::size_t>(n));
   Names all;
-  for (int i = 0; i < n; ++i) all.push_back(std::to_string(i));
+  for (int i = 0; i < n; ++i)
+    all.push_back(std::to_string(i));
   EXPECT_EQ(g.levels(all).size(), static_cast<std::size_t>(n));
 }
 

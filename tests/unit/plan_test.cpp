@@ -11,7 +11,8 @@ using Names = std::vector<std::string>;
 
 spec::Spec parse(const std::string& text) {
   spec::Diagnostics diagnostics;
-  spec::Spec s = spec::parse_spec(text, [](std::string_view) { return std::nullopt; }, diagnostics);
+  spec::Spec s = spec::parse_spec(
+      text, [](std::string_view) { return std::nullopt; }, diagnostics);
   EXPECT_TRUE(diagnostics.empty());
   return s;
 }
@@ -42,7 +43,8 @@ flows:
 
 Names names_of(const std::vector<PlannedJob>& level) {
   Names out;
-  for (const auto& job : level) out.push_back(job.name);
+  for (const auto& job : level)
+    out.push_back(job.name);
   return out;
 }
 
@@ -94,7 +96,8 @@ TEST(Plan, NamedJobsBringWhatTheyNeed) {
   const auto s = parse(k_spec);
   const Plan plan = plan_for_jobs(s, {"integration"});
   Names order;
-  for (const auto* job : jobs_in_order(plan)) order.push_back(job->name);
+  for (const auto* job : jobs_in_order(plan))
+    order.push_back(job->name);
   EXPECT_EQ(order, (Names{"unit", "integration"}));
   EXPECT_EQ(plan.images, (Names{"test", "release"}));
 }

@@ -57,8 +57,9 @@ class FakeExecutor : public JobExecutor {
 
 spec::Spec parse(const std::string& jobs) {
   spec::Diagnostics diagnostics;
-  auto s = spec::parse_spec("version: 1\nname: t\njobs:\n" + jobs,
-                            [](std::string_view) { return std::nullopt; }, diagnostics);
+  auto s = spec::parse_spec(
+      "version: 1\nname: t\njobs:\n" + jobs, [](std::string_view) { return std::nullopt; },
+      diagnostics);
   EXPECT_TRUE(diagnostics.empty());
   return s;
 }
@@ -72,7 +73,8 @@ TEST(Scheduler, RunsNeedsBeforeTheJobsThatNeedThem) {
       "  a: { host: true, run: x }\n  b: { host: true, run: x, needs: [a] }\n"
       "  c: { host: true, run: x, needs: [b, a] }\n");
   FakeExecutor fake;
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {4, FailurePolicy::fail_fast, nullptr});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {4, FailurePolicy::fail_fast, nullptr});
   EXPECT_EQ(fake.finished, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(outcomes.at("c"), JobOutcome::passed);
   EXPECT_EQ(fake.max_running, 1);
@@ -83,7 +85,8 @@ TEST(Scheduler, IndependentJobsOverlapUpToTheLimit) {
       "  a: { host: true, run: x }\n  b: { host: true, run: x }\n  c: { host: true, run: x }\n"
       "  d: { host: true, run: x }\n");
   FakeExecutor fake;
-  for (auto n : {"a", "b", "c", "d"}) fake.duration_of[n] = 60ms;
+  for (auto n : {"a", "b", "c", "d"})
+    fake.duration_of[n] = 60ms;
   run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::fail_fast, nullptr});
   EXPECT_EQ(fake.max_running, 2);
   EXPECT_EQ(fake.finished.size(), 4u);
@@ -97,7 +100,8 @@ TEST(Scheduler, FailFastCancelsRunningJobsAndSkipsTheRest) {
   fake.outcome_of["quick"] = JobOutcome::failed;
   fake.duration_of["quick"] = 20ms;
   fake.duration_of["slow"] = 5s;
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::fail_fast, nullptr});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::fail_fast, nullptr});
   EXPECT_EQ(outcomes.at("quick"), JobOutcome::failed);
   EXPECT_EQ(outcomes.at("slow"), JobOutcome::cancelled);
   EXPECT_EQ(outcomes.at("after"), JobOutcome::skipped);
@@ -112,7 +116,8 @@ TEST(Scheduler, KeepGoingRunsEverythingThatCanRun) {
   FakeExecutor fake;
   fake.outcome_of["broken"] = JobOutcome::failed;
   fake.duration_of["fine"] = 30ms;
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::keep_going, nullptr});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::keep_going, nullptr});
   EXPECT_EQ(outcomes.at("after_broken"), JobOutcome::skipped);
   EXPECT_EQ(outcomes.at("after_fine"), JobOutcome::passed);
   EXPECT_FALSE(fake.saw_stop);
@@ -122,7 +127,8 @@ TEST(Scheduler, CachedCountsAsSuccessForDependents) {
   const auto s = parse("  a: { host: true, run: x }\n  b: { host: true, run: x, needs: [a] }\n");
   FakeExecutor fake;
   fake.outcome_of["a"] = JobOutcome::cached;
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {1, FailurePolicy::fail_fast, nullptr});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {1, FailurePolicy::fail_fast, nullptr});
   EXPECT_EQ(outcomes.at("b"), JobOutcome::passed);
 }
 
@@ -136,7 +142,8 @@ TEST(Scheduler, AnInterruptStopsRunningJobsAndSkipsPendingOnes) {
     interrupt.store(true);
   });
   const auto start = std::chrono::steady_clock::now();
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::keep_going, &interrupt});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {2, FailurePolicy::keep_going, &interrupt});
   trigger.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   EXPECT_EQ(outcomes.at("a"), JobOutcome::cancelled);
@@ -151,7 +158,8 @@ TEST(Scheduler, ManyJobsAllRunExactlyOnce) {
   }
   const auto s = parse(jobs);
   FakeExecutor fake;
-  const auto outcomes = run_schedule(plan_for_jobs(s, {}), fake, {8, FailurePolicy::fail_fast, nullptr});
+  const auto outcomes =
+      run_schedule(plan_for_jobs(s, {}), fake, {8, FailurePolicy::fail_fast, nullptr});
   EXPECT_EQ(fake.started.size(), 200u);
   EXPECT_EQ(outcomes.size(), 200u);
   for (int i = 10; i < 200; ++i) {

@@ -29,8 +29,10 @@ std::string read(const fs::path& file) {
 
 // A fixed environment so that expansion results do not depend on the machine.
 std::optional<std::string> fixed_env(std::string_view name) {
-  if (name == "REGISTRY") return "registry.example:5000";
-  if (name == "EMPTY") return "";
+  if (name == "REGISTRY")
+    return "registry.example:5000";
+  if (name == "EMPTY")
+    return "";
   return std::nullopt;
 }
 
@@ -41,7 +43,8 @@ std::string diagnose(const fs::path& file) {
   std::string out;
   for (const auto& d : diagnostics.sorted()) {
     out += std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col) + ": " + d.message + "\n";
-    if (!d.hint.empty()) out += "  hint: " + d.hint + "\n";
+    if (!d.hint.empty())
+      out += "  hint: " + d.hint + "\n";
   }
   return out;
 }
@@ -49,7 +52,8 @@ std::string diagnose(const fs::path& file) {
 std::vector<fs::path> specs_in(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    if (entry.path().extension() == ".yaml")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -59,7 +63,8 @@ std::vector<fs::path> specs_in(const fs::path& dir) {
 std::string test_name(const testing::TestParamInfo<fs::path>& param) {
   std::string name = param.param.stem().string();
   for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      c = '_';
   }
   return name;
 }
@@ -76,12 +81,13 @@ TEST_P(BadSpec, ReportsExactlyTheExpectedDiagnostics) {
   EXPECT_EQ(diagnose(spec), wanted) << "for " << spec;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BadSpec, testing::ValuesIn(specs_in(k_specs / "bad")),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(Corpus, BadSpec, testing::ValuesIn(specs_in(k_specs / "bad")), test_name);
 
 class GoodSpec : public testing::TestWithParam<fs::path> {};
 
-TEST_P(GoodSpec, ValidatesWithoutDiagnostics) { EXPECT_EQ(diagnose(GetParam()), ""); }
+TEST_P(GoodSpec, ValidatesWithoutDiagnostics) {
+  EXPECT_EQ(diagnose(GetParam()), "");
+}
 
 INSTANTIATE_TEST_SUITE_P(Corpus, GoodSpec, testing::ValuesIn(specs_in(k_specs / "good")),
                          test_name);

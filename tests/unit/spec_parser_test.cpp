@@ -123,8 +123,7 @@ TEST(SpecParser, MissingDefaultDockerfileIsReportedAtTheImageName) {
   const Diagnostic d = diagnostics.sorted()[0];
   EXPECT_EQ(d.pos, (SourcePos{4, 3}));
   EXPECT_EQ(d.span, 4);
-  EXPECT_EQ(d.message,
-            "image 'test' gives no 'dockerfile' and there is no 'Dockerfile' file");
+  EXPECT_EQ(d.message, "image 'test' gives no 'dockerfile' and there is no 'Dockerfile' file");
   EXPECT_EQ(d.hint,
             "the default is the Dockerfile at the top of the build context; add dockerfile: PATH "
             "(relative to the repository root)");

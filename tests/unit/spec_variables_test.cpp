@@ -13,7 +13,9 @@ namespace pw::spec {
 namespace {
 
 // The placeholder expansion leaves for ${secret:NAME}.
-std::string P(const std::string& name) { return secret_placeholder(name); }
+std::string P(const std::string& name) {
+  return secret_placeholder(name);
+}
 
 const std::map<std::string, std::string, std::less<>> k_vars = {
     {"HOME", "/home/ci"}, {"EMPTY", ""}, {"REGISTRY", "localhost:5000"}, {"_under_1", "u"}};
@@ -138,8 +140,7 @@ TEST(SpecVariables, SecretPlaceholdersAreKeptAndListed) {
   auto result = expand_variables("postgres://app:${secret:DB_PASSWORD}@${REGISTRY}/${secret:X}",
                                  lookup, &secrets);
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.value(),
-            "postgres://app:" + P("DB_PASSWORD") + "@localhost:5000/" + P("X"));
+  EXPECT_EQ(result.value(), "postgres://app:" + P("DB_PASSWORD") + "@localhost:5000/" + P("X"));
   EXPECT_EQ(secrets, (std::vector<std::string>{"DB_PASSWORD", "X"}));
 }
 
