@@ -9,15 +9,19 @@
 
 namespace pw::cli {
 
-spec::Spec load_spec(const GlobalOptions& options) {
+std::pair<std::filesystem::path, std::filesystem::path> locate_spec(const GlobalOptions& options) {
   if (!options.directory.empty()) {
     std::error_code ec;
     std::filesystem::current_path(options.directory, ec);
     if (ec)
       throw UsageError("cannot change to directory '" + options.directory + "': " + ec.message());
   }
-  auto [file, root] = spec::locate_spec(options.spec_file);
-  return spec::load_spec(spec::LoadRequest{file, root, {}});
+  return spec::locate_spec(options.spec_file);
+}
+
+spec::Spec load_spec(const GlobalOptions& options) {
+  auto [file, root] = locate_spec(options);
+  return spec::load_spec(spec::LoadRequest{file, root, {}, nullptr});
 }
 
 void require_known(const spec::Spec& spec, NameKind kind, const std::vector<std::string>& names) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct GlobalOptions {
   std::string spec_file;  ///< -f/--file; empty: pipewright.yaml at the repository root
   std::string directory;  ///< -C/--directory; empty: the current directory
 };
+
+/// Applies -C, then finds the spec file and the repository root it is relative to.
+std::pair<std::filesystem::path, std::filesystem::path> locate_spec(const GlobalOptions& options);
 
 /// Applies -C, then locates, reads and validates the spec (throws SpecError).
 spec::Spec load_spec(const GlobalOptions& options);

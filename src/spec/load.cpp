@@ -96,8 +96,15 @@ std::pair<std::filesystem::path, std::filesystem::path> locate_spec(
   return {shown, root};
 }
 
+std::string read_spec_source(const std::filesystem::path& file) {
+  return read_spec_file(file);
+}
+
 Spec load_spec(const LoadRequest& request) {
-  const std::string source = read_spec_file(request.file);
+  return load_spec_source(request, read_spec_file(request.file));
+}
+
+Spec load_spec_source(const LoadRequest& request, const std::string& source) {
   const std::filesystem::path root =
       request.root.empty() ? std::filesystem::absolute(request.file).parent_path() : request.root;
   Diagnostics diagnostics;
@@ -109,7 +116,11 @@ Spec load_spec(const LoadRequest& request) {
     // only add noise.
     throw_invalid(spec.file, source, diagnostics);
   }
-  validate_spec(spec, DiskPathProbe(root), diagnostics);
+  if (request.paths != nullptr) {
+    validate_spec(spec, *request.paths, diagnostics);
+  } else {
+    validate_spec(spec, DiskPathProbe(root), diagnostics);
+  }
   if (!diagnostics.empty())
     throw_invalid(spec.file, source, diagnostics);
   return spec;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "spec/model.hpp"
+#include "spec/path_probe.hpp"
 #include "spec/variables.hpp"
 
 namespace pw::spec {
@@ -13,10 +14,17 @@ inline constexpr const char* k_default_spec_name = "pipewright.yaml";
 
 /// Where to read the spec from and how to expand it.
 struct LoadRequest {
-  std::filesystem::path file;  ///< the spec file
-  std::filesystem::path root;  ///< repository root for relative paths; empty: file's dir
-  VarLookup env;               ///< environment for ${VAR}; empty: the process env
+  std::filesystem::path file;        ///< the spec file
+  std::filesystem::path root;        ///< repository root for relative paths; empty: file's dir
+  VarLookup env;                     ///< environment for ${VAR}; empty: the process env
+  const PathProbe* paths = nullptr;  ///< how paths are checked; null: the disk under root
 };
+
+/// Reads a spec file, refusing directories and files over k_max_spec_bytes (SpecError).
+std::string read_spec_source(const std::filesystem::path& file);
+
+/// Parses and validates spec text already read from request.file (see load_spec).
+Spec load_spec_source(const LoadRequest& request, const std::string& source);
 
 /// Reads, parses and validates a spec; throws SpecError carrying every problem rendered as
 /// FILE:LINE:COL diagnostics (exit code invalid_spec).
