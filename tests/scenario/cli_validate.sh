@@ -93,4 +93,35 @@ assert_contains "$help" "validate"
 assert_contains "$help" "plan"
 assert_contains "$("$PIPEWRIGHT" validate --help)" "Exit status"
 assert_contains "$("$PIPEWRIGHT" --version)" "pipewright 0."
+# The validation cache: a second validate answers from .pipewright/cache/validate, but a
+# removed file or a changed variable is noticed.
+cat > cached.yaml <<'YAML'
+version: 1
+name: demo
+registry: ${CACHE_TEST_REGISTRY}/demo
+images:
+  test: { dockerfile: cicd/build/Dockerfile }
+jobs:
+  unit: { image: test, run: "true" }
+YAML
+export CACHE_TEST_REGISTRY=registry.example
+"$PIPEWRIGHT" -f cached.yaml validate -q || fail "cached.yaml should be valid"
+ls .pipewright/cache/validate/*.json >/dev/null 2>&1 || fail "no validation record written"
+assert_not_contains "$(cat .pipewright/cache/validate/*.json)" "registry.example" "a variable's value stored in clear"
+"$PIPEWRIGHT" -f cached.yaml validate -q || fail "second validate"
+unset CACHE_TEST_REGISTRY
+set +e
+err=$("$PIPEWRIGHT" -f cached.yaml validate 2>&1); code=$?
+set -e
+assert_eq 3 "$code" "an unset variable after a cached verdict"
+assert_contains "$err" "variable 'CACHE_TEST_REGISTRY' is not set"
+export CACHE_TEST_REGISTRY=registry.example
+mv cicd/build/Dockerfile cicd/build/Dockerfile.away
+set +e
+err=$("$PIPEWRIGHT" -f cached.yaml validate 2>&1); code=$?
+set -e
+assert_eq 3 "$code" "a removed Dockerfile after a cached verdict"
+assert_contains "$err" "Dockerfile 'cicd/build/Dockerfile' of image 'test' does not exist"
+mv cicd/build/Dockerfile.away cicd/build/Dockerfile
+"$PIPEWRIGHT" -f cached.yaml validate -q --no-cache || fail "--no-cache"
 echo "cli_validate: ok"
