@@ -121,7 +121,11 @@ Plan plan_for_ref(const spec::Spec& spec, const GitRefName& ref) {
       plan.verify = names(env->verify);
       std::set<std::string> images(plan.images.begin(), plan.images.end());
       const Graph graph = needs_graph(spec);
-      collect_images(spec, graph.closure(plan.verify), images);
+      std::set<std::string> verify_images;
+      collect_images(spec, graph.closure(plan.verify), verify_images);
+      // A promotion never rebuilds the release image: verify jobs run in the promoted digest.
+      verify_images.erase("release");
+      images.insert(verify_images.begin(), verify_images.end());
       plan.images.clear();
       for (const auto& image : spec.images) {
         if (images.count(image.name))

@@ -32,9 +32,10 @@ jobs:
   integration: { image: release, needs: [unit], services: [db], run: "true" }
   report: { host: true, needs: [integration, lint], run: "true" }
   smoke: { image: tools, run: "true" }
+  canary: { image: release, run: "true" }
 environments:
   integration: {}
-  staging: { git_tag: Staging, from: integration, verify: [smoke] }
+  staging: { git_tag: Staging, from: integration, verify: [smoke, canary] }
 flows:
   - { branches: ["feature/*"], run: [unit, lint] }
   - { branches: [develop], run: [report], release: true }
@@ -77,7 +78,8 @@ TEST(Plan, PromotionBringsTheVerifyJobsImages) {
   const auto s = parse(k_spec);
   const Plan plan = plan_for_ref(s, {spec::RefKind::branch, "release/2026/11"});
   EXPECT_EQ(plan.promote, "staging");
-  EXPECT_EQ(plan.verify, (Names{"smoke"}));
+  EXPECT_EQ(plan.verify, (Names{"smoke", "canary"}));
+  // canary runs in the release image, which is promoted by digest, never rebuilt.
   EXPECT_EQ(plan.images, (Names{"tools"}));
   EXPECT_TRUE(plan.levels.empty());
 }
@@ -104,7 +106,7 @@ TEST(Plan, NamedJobsBringWhatTheyNeed) {
 
 TEST(Plan, NoNamedJobsMeansAllJobs) {
   const auto s = parse(k_spec);
-  EXPECT_EQ(jobs_in_order(plan_for_jobs(s, {})).size(), 5u);
+  EXPECT_EQ(jobs_in_order(plan_for_jobs(s, {})).size(), 6u);
 }
 
 }  // namespace
