@@ -174,7 +174,13 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   const secret::Masker masker(resolve_secrets(spec, plan, secrets));
   // 4. images, built from the committed tree (or found up to date)
   const auto state = state::ensure_state_dir(spec.root);
-  const auto image_ids = build_images(spec, plan, repository, secrets, request, adapters, state);
+  std::map<std::string, std::string> image_ids;
+  try {
+    image_ids = build_images(spec, plan, repository, secrets, request, adapters, state);
+  } catch (const Error&) {
+    throw_if_interrupted();  // a build stopped by Ctrl-C reports the interruption
+    throw;
+  }
   throw_if_interrupted();
   // 5. jobs, in dependency order, with their services, on a private network
   const RunIdentity identity = new_run_identity();
