@@ -6,11 +6,14 @@
 #include <git2/describe.h>
 #include <git2/diff.h>
 #include <git2/index.h>
+#include <git2/notes.h>
 #include <git2/object.h>
 #include <git2/refs.h>
 #include <git2/remote.h>
 #include <git2/repository.h>
+#include <git2/signature.h>
 #include <git2/status.h>
+#include <git2/tag.h>
 #include <git2/tree.h>
 
 namespace pw::git {
@@ -55,6 +58,18 @@ void Libgit2Free::operator()(git_remote* remote) const noexcept {
 
 void Libgit2Free::operator()(git_describe_result* result) const noexcept {
   git_describe_result_free(result);
+}
+
+void Libgit2Free::operator()(git_tag* tag) const noexcept {
+  git_tag_free(tag);
+}
+
+void Libgit2Free::operator()(git_signature* signature) const noexcept {
+  git_signature_free(signature);
+}
+
+void Libgit2Free::operator()(git_note* note) const noexcept {
+  git_note_free(note);
 }
 
 }  // namespace pw::git

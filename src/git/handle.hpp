@@ -19,6 +19,9 @@ struct git_tree;
 struct git_tree_entry;
 struct git_remote;
 struct git_describe_result;
+struct git_tag;
+struct git_signature;
+struct git_note;
 
 namespace pw::git {
 
@@ -37,6 +40,9 @@ struct Libgit2Free {
   void operator()(git_tree_entry* entry) const noexcept;
   void operator()(git_remote* remote) const noexcept;
   void operator()(git_describe_result* result) const noexcept;
+  void operator()(git_tag* tag) const noexcept;
+  void operator()(git_signature* signature) const noexcept;
+  void operator()(git_note* note) const noexcept;
 };
 
 /// An owned libgit2 object of type T.
@@ -56,5 +62,8 @@ using TreeHandle = Handle<git_tree>;
 using TreeEntryHandle = Handle<git_tree_entry>;
 using RemoteHandle = Handle<git_remote>;
 using DescribeResultHandle = Handle<git_describe_result>;
+using TagHandle = Handle<git_tag>;
+using SignatureHandle = Handle<git_signature>;
+using NoteHandle = Handle<git_note>;
 
 }  // namespace pw::git
