@@ -21,6 +21,7 @@
 #include "git/repository.hpp"
 #include "git/tag_records.hpp"
 #include "proc/process.hpp"
+#include "support/git_cli.hpp"
 #include "util/temp_dir.hpp"
 
 namespace {
@@ -35,40 +36,10 @@ using pw::git::PushMode;
 using pw::git::PushRef;
 using pw::git::Repository;
 using pw::git::TagMoveError;
-
-/// Runs argv through pw::proc (the one way the project starts processes).
-pw::proc::Captured run(const std::vector<std::string>& argv) {
-  pw::proc::SystemProcessRunner runner;
-  pw::proc::Command command;
-  command.argv = argv;
-  command.timeout = std::chrono::seconds(60);
-  return pw::proc::capture(runner, command);
-}
-
-/// Runs `git -C dir args...` and returns its stdout; throws, failing the test, unless git
-/// exits 0.
-std::string git(const fs::path& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"git", "-C", dir.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const pw::proc::Captured ran = run(argv);
-  if (!ran.status.ok()) {
-    std::string command;
-    for (const std::string& arg : argv) {
-      command += arg + " ";
-    }
-    throw std::runtime_error(command + "failed (" + ran.status.describe() + "): " + ran.err);
-  }
-  return ran.out;
-}
-
-void write_file(const fs::path& path, const std::string& content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) {
-    throw std::runtime_error("cannot write " + path.string());
-  }
-}
+using pw::test::git;
+using pw::test::run;
+using pw::test::split_nul;
+using pw::test::write_file;
 
 /// Fixed identity and no user-level surprises, written straight into a repository's config.
 void configure(const fs::path& git_dir) {
