@@ -42,6 +42,12 @@ int run(int argc, char** argv) {
   add_build_command(app, options);
   add_run_command(app, options);
   add_clean_command(app, options);
+  add_promote_command(app, options);
+  add_rollback_command(app, options);
+  add_push_command(app, options);
+  add_release_command(app, options);
+  add_status_command(app, options);
+  add_history_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,5 +18,18 @@ void add_build_command(CLI::App& app, const GlobalOptions& options);
 void add_run_command(CLI::App& app, const GlobalOptions& options);
 /// `pipewright clean`: removes what killed runs left behind.
 void add_clean_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright release`: builds HEAD's release image, pushes it and records the artifact.
+void add_release_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright status`: what each environment holds, from git alone.
+void add_status_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright history ENV`: an environment's promotions, newest first.
+void add_history_command(CLI::App& app, const GlobalOptions& options);
+
+/// `pipewright promote`: moves a released digest to an environment, deploys and verifies it.
+void add_promote_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright rollback`: promotes an earlier commit of an environment's history again.
+void add_rollback_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright push`: pushes promotion refs and notes to a remote with lease semantics.
+void add_push_command(CLI::App& app, const GlobalOptions& options);
 
 }  // namespace pw::cli

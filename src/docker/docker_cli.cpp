@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/interrupt.hpp"
 #include "util/temp_dir.hpp"
 
 namespace pw::docker {
@@ -160,6 +161,17 @@ Result<void, DockerFailure> DockerCli::tag(const std::string& image, const std::
   const auto c = docker({"tag", image, tag});
   if (!c.status.ok())
     return failure("tagging " + image + " as " + tag, c);
+  return success();
+}
+
+Result<void, DockerFailure> DockerCli::push(const std::string& reference) {
+  proc::Command command;
+  command.argv = {binary_, "push", reference};
+  command.timeout = std::chrono::minutes(30);  // layers of a large image over a slow link
+  command.cancel = &interrupt_flag();          // Ctrl-C stops the push
+  const auto c = proc::capture(runner_, command);
+  if (!c.status.ok())
+    return failure("pushing " + reference, c);
   return success();
 }
 

@@ -19,6 +19,7 @@ class DockerCli final : public DockerEngine {
                                                              const std::string& value) override;
   Result<std::optional<ImageInfo>, DockerFailure> inspect_image(const std::string& ref) override;
   Result<void, DockerFailure> tag(const std::string& image, const std::string& tag) override;
+  Result<void, DockerFailure> push(const std::string& reference) override;
 
  private:
   proc::Captured docker(std::vector<std::string> args);

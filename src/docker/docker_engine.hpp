@@ -70,6 +70,8 @@ class DockerEngine {
   virtual Result<std::optional<ImageInfo>, DockerFailure> inspect_image(const std::string& ref) = 0;
   /// Adds a tag to an image.
   virtual Result<void, DockerFailure> tag(const std::string& image, const std::string& tag) = 0;
+  /// Pushes reference ("<repository>:<tag>") to its registry; the failure names the image.
+  virtual Result<void, DockerFailure> push(const std::string& reference) = 0;
 };
 
 /// Where the Docker client connects: $DOCKER_HOST, or the default socket — for messages.

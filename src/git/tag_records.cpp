@@ -7,6 +7,7 @@
 #include <git2/signature.h>
 #include <git2/tag.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 #include <vector>
@@ -44,7 +45,7 @@ struct Field {
   std::string PromotionRecord::*member;
   bool required;
 };
-constexpr std::array<Field, 8> k_fields = {{
+constexpr std::array<Field, 9> k_fields = {{
     {"Environment", &PromotionRecord::environment, true},
     {"Commit", &PromotionRecord::commit, true},
     {"Digest", &PromotionRecord::digest, true},
@@ -53,6 +54,7 @@ constexpr std::array<Field, 8> k_fields = {{
     {"Who", &PromotionRecord::who, true},
     {"When", &PromotionRecord::when, true},
     {"Run", &PromotionRecord::run, false},
+    {"Approved-By", &PromotionRecord::approved_by, false},
 }};
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -221,10 +223,16 @@ Result<PromotionRecord, GitFailure> parse_record(std::string_view message) {
 
 Result<std::optional<TagState>, GitFailure> read_tag(const Repository& repository,
                                                      std::string_view name) {
+  return read_ref_state(repository, tag_ref_name(name));
+}
+
+Result<std::optional<TagState>, GitFailure> read_ref_state(const Repository& repository,
+                                                           std::string_view ref_name_view) {
   if (auto init = ensure_libgit2(); !init) {
     return failure(init.error());
   }
-  const std::string ref_name = tag_ref_name(name);
+  const std::string ref_name(ref_name_view);
+  const std::string name = ref_name;
   git_reference* raw_ref = nullptr;
   const int rc = git_reference_lookup(&raw_ref, repository.native(), ref_name.c_str());
   const ReferenceHandle ref(raw_ref);
@@ -232,11 +240,11 @@ Result<std::optional<TagState>, GitFailure> read_tag(const Repository& repositor
     return std::optional<TagState>();
   }
   if (rc < 0) {
-    return failure(last_git_failure("reading tag " + std::string(name)));
+    return failure(last_git_failure("reading " + name));
   }
   git_object* raw_object = nullptr;
   if (git_reference_peel(&raw_object, ref.get(), GIT_OBJECT_COMMIT) < 0) {
-    return failure(last_git_failure("reading tag " + std::string(name) + ": peeling to a commit"));
+    return failure(last_git_failure("reading " + name + ": peeling to a commit"));
   }
   const ObjectHandle commit(raw_object);
   TagState state;
@@ -258,19 +266,23 @@ Result<std::optional<TagState>, GitFailure> read_tag(const Repository& repositor
 Result<std::string, TagMoveFailure> move_tag(const Repository& repository, std::string_view name,
                                              std::string_view target, const std::string& message,
                                              const Identity& tagger, const ExpectedRef& expected) {
+  if (!is_valid_tag_name(name)) {
+    return failure(failed(GitFailure{"moving tag " + std::string(name) +
+                                     ": not a valid tag name (" + tag_name_problem(name) + ")"}));
+  }
+  return move_ref(repository, tag_ref_name(name), name, target, message, tagger, expected,
+                  "tag " + std::string(name));
+}
+
+Result<std::string, TagMoveFailure> move_ref(const Repository& repository,
+                                             std::string_view ref_name, std::string_view tag_name,
+                                             std::string_view target, const std::string& message,
+                                             const Identity& tagger, const ExpectedRef& expected,
+                                             std::string_view display) {
   if (auto init = ensure_libgit2(); !init) {
     return failure(failed(init.error()));
   }
-  const std::string doing = "moving tag " + std::string(name);
-  if (!is_valid_tag_name(name)) {
-    return failure(
-        failed(GitFailure{doing + ": not a valid tag name (" + tag_name_problem(name) + ")"}));
-  }
-  git_oid expected_oid;
-  if (expected.oid() && git_oid_fromstr(&expected_oid, expected.oid()->c_str()) < 0) {
-    return failure(
-        failed(GitFailure{doing + ": expected value '" + *expected.oid() + "' is not an oid"}));
-  }
+  const std::string doing = "moving " + std::string(display);
   auto commit = repository.resolve(target);
   if (!commit) {
     return failure(failed(std::move(commit).error()));
@@ -290,23 +302,48 @@ Result<std::string, TagMoveFailure> move_tag(const Repository& repository, std::
   // Only the object is written here; the ref is moved below under compare-and-swap, so a
   // loser of a race leaves an unreferenced object and nothing else.
   git_oid tag_oid;
-  if (git_tag_annotation_create(&tag_oid, repository.native(), std::string(name).c_str(),
+  if (git_tag_annotation_create(&tag_oid, repository.native(), std::string(tag_name).c_str(),
                                 target_object.get(), signature.value().get(),
                                 message.c_str()) < 0) {
     return failure(failed(last_git_failure(doing + ": writing the tag object")));
   }
+  const std::string tag_hex = oid_hex(&tag_oid);
+  if (auto moved = set_ref(repository, ref_name, tag_hex, expected, display); !moved) {
+    return failure(std::move(moved).error());
+  }
+  return tag_hex;
+}
 
-  const std::string ref_name = tag_ref_name(name);
-  const std::string log_message =
-      "pipewright: move tag " + std::string(name) + " to " + commit.value();
+Result<void, TagMoveFailure> set_ref(const Repository& repository, std::string_view ref_name_view,
+                                     std::string_view oid, const ExpectedRef& expected,
+                                     std::string_view display_view) {
+  if (auto init = ensure_libgit2(); !init) {
+    return failure(failed(init.error()));
+  }
+  const std::string ref_name(ref_name_view);
+  const std::string display(display_view);
+  const std::string doing = "moving " + display;
+  if (ref_name.rfind("refs/", 0) != 0) {
+    return failure(failed(GitFailure{doing + ": '" + ref_name + "' does not start with refs/"}));
+  }
+  git_oid expected_oid;
+  if (expected.oid() && git_oid_fromstr(&expected_oid, expected.oid()->c_str()) < 0) {
+    return failure(
+        failed(GitFailure{doing + ": expected value '" + *expected.oid() + "' is not an oid"}));
+  }
+  git_oid new_oid;
+  if (git_oid_fromstr(&new_oid, std::string(oid).c_str()) < 0) {
+    return failure(failed(GitFailure{doing + ": '" + std::string(oid) + "' is not an oid"}));
+  }
+  const std::string log_message = "pipewright: move " + display + " to " + std::string(oid);
   git_reference* raw_ref = nullptr;
   // Absent: plain create without force fails with GIT_EEXISTS when the ref appeared.
   // Present: libgit2 locks the ref file, compares its value with expected_oid, then writes.
   const int rc =
       expected.oid()
-          ? git_reference_create_matching(&raw_ref, repository.native(), ref_name.c_str(), &tag_oid,
+          ? git_reference_create_matching(&raw_ref, repository.native(), ref_name.c_str(), &new_oid,
                                           1, &expected_oid, log_message.c_str())
-          : git_reference_create(&raw_ref, repository.native(), ref_name.c_str(), &tag_oid, 0,
+          : git_reference_create(&raw_ref, repository.native(), ref_name.c_str(), &new_oid, 0,
                                  log_message.c_str());
   const ReferenceHandle ref(raw_ref);
   if (rc == GIT_EEXISTS || rc == GIT_EMODIFIED || rc == GIT_ENOTFOUND || rc == GIT_ELOCKED) {
@@ -316,12 +353,11 @@ Result<std::string, TagMoveFailure> move_tag(const Repository& repository, std::
     if (rc == GIT_ELOCKED && actual == expected.oid()) {
       // Someone holds the lock right now: they are moving it; report it as the race it is.
       return failure(
-          TagMoveFailure{TagMoveError::conflict, "tag " + std::string(name) +
-                                                     " is being moved by another process (" +
+          TagMoveFailure{TagMoveError::conflict, display + " is being moved by another process (" +
                                                      libgit2_says + "); nothing was changed"});
     }
     return failure(TagMoveFailure{TagMoveError::conflict,
-                                  "tag " + std::string(name) + " moved from " +
+                                  display + " moved from " +
                                       describe_value(repository.native(), expected.oid()) + " to " +
                                       describe_value(repository.native(), actual) +
                                       " since it was read; nothing was changed"});
@@ -329,7 +365,68 @@ Result<std::string, TagMoveFailure> move_tag(const Repository& repository, std::
   if (rc < 0) {
     return failure(failed(last_git_failure(doing + ": updating " + ref_name)));
   }
-  return oid_hex(&tag_oid);
+  return success();
+}
+
+Result<void, TagMoveFailure> remove_ref(const Repository& repository,
+                                        std::string_view ref_name_view,
+                                        std::string_view expected_oid,
+                                        std::string_view display_view) {
+  if (auto init = ensure_libgit2(); !init) {
+    return failure(failed(init.error()));
+  }
+  const std::string ref_name(ref_name_view);
+  const std::string display(display_view);
+  git_reference* raw_ref = nullptr;
+  const int rc = git_reference_lookup(&raw_ref, repository.native(), ref_name.c_str());
+  const ReferenceHandle ref(raw_ref);
+  const std::optional<std::string> actual =
+      rc == 0 && git_reference_target(ref.get()) != nullptr
+          ? std::optional<std::string>(oid_hex(git_reference_target(ref.get())))
+          : std::nullopt;
+  if (rc < 0 && rc != GIT_ENOTFOUND) {
+    return failure(failed(last_git_failure("removing " + display)));
+  }
+  // libgit2 deletes under the ref lock only if the ref still holds the value looked up.
+  if (actual != std::optional<std::string>(std::string(expected_oid)) ||
+      git_reference_delete(ref.get()) < 0) {
+    auto now = ref_value(repository.native(), ref_name);
+    return failure(TagMoveFailure{
+        TagMoveError::conflict,
+        display + " moved from " + describe_value(repository.native(), std::string(expected_oid)) +
+            " to " + describe_value(repository.native(), now ? now.value() : std::nullopt) +
+            " since it was read; nothing was changed"});
+  }
+  return success();
+}
+
+Result<std::vector<RefEntry>, GitFailure> list_refs(const Repository& repository,
+                                                    std::string_view prefix) {
+  if (auto init = ensure_libgit2(); !init) {
+    return failure(init.error());
+  }
+  const std::string glob = std::string(prefix) + "*";
+  git_reference_iterator* raw_iter = nullptr;
+  if (git_reference_iterator_glob_new(&raw_iter, repository.native(), glob.c_str()) < 0) {
+    return failure(last_git_failure("listing " + glob));
+  }
+  std::vector<RefEntry> entries;
+  git_reference* raw_ref = nullptr;
+  int rc = 0;
+  while ((rc = git_reference_next(&raw_ref, raw_iter)) == 0) {
+    const ReferenceHandle ref(raw_ref);
+    const git_oid* target = git_reference_target(ref.get());
+    if (target != nullptr) {
+      entries.push_back({git_reference_name(ref.get()), oid_hex(target)});
+    }
+  }
+  git_reference_iterator_free(raw_iter);
+  if (rc != GIT_ITEROVER) {
+    return failure(last_git_failure("listing " + glob));
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const RefEntry& a, const RefEntry& b) { return a.name < b.name; });
+  return entries;
 }
 
 }  // namespace pw::git

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "git/failure.hpp"
@@ -37,6 +38,7 @@ struct PromotionRecord {
   std::string who;              ///< the person or CI user who promoted
   std::string when;             ///< RFC 3339 UTC time of the promotion
   std::string run;              ///< pipewright run id; may be empty
+  std::string approved_by;      ///< who approved the promotion; empty when none was needed
   bool operator==(const PromotionRecord&) const = default;
 };
 
@@ -64,6 +66,11 @@ struct TagState {
 /// The state of tag `name`, or nullopt when refs/tags/<name> does not exist.
 Result<std::optional<TagState>, GitFailure> read_tag(const Repository& repository,
                                                      std::string_view name);
+
+/// The state of any ref holding a tag object or a commit (e.g. "refs/pipewright/env/dev"),
+/// or nullopt when the ref does not exist. `ref_name` must start with "refs/".
+Result<std::optional<TagState>, GitFailure> read_ref_state(const Repository& repository,
+                                                           std::string_view ref_name);
 
 /// The value a tag must hold for a move to go ahead: there is no "whatever it is" choice,
 /// every move is a compare-and-swap.
@@ -98,5 +105,38 @@ struct TagMoveFailure {
 Result<std::string, TagMoveFailure> move_tag(const Repository& repository, std::string_view name,
                                              std::string_view target, const std::string& message,
                                              const Identity& tagger, const ExpectedRef& expected);
+
+/// Like move_tag, but for any ref: writes an annotated tag object named `tag_name` → `target`
+/// and points `ref_name` (starting with "refs/") at it only if the ref still holds `expected`.
+/// Returns the new tag object's oid; conflict messages name `display` ("tag Staging").
+Result<std::string, TagMoveFailure> move_ref(const Repository& repository,
+                                             std::string_view ref_name, std::string_view tag_name,
+                                             std::string_view target, const std::string& message,
+                                             const Identity& tagger, const ExpectedRef& expected,
+                                             std::string_view display);
+
+/// Points `ref_name` at the existing object `oid` (a tag object or a commit) only if the ref
+/// still holds `expected` (compare-and-swap; ExpectedRef::absent() creates it, never
+/// overwrites). A lost race is TagMoveError::conflict naming `display`.
+Result<void, TagMoveFailure> set_ref(const Repository& repository, std::string_view ref_name,
+                                     std::string_view oid, const ExpectedRef& expected,
+                                     std::string_view display);
+
+/// Deletes `ref_name` only if it still holds `expected_oid` (compare-and-swap); a lost race is
+/// TagMoveError::conflict naming `display`.
+Result<void, TagMoveFailure> remove_ref(const Repository& repository, std::string_view ref_name,
+                                        std::string_view expected_oid, std::string_view display);
+
+/// One ref and the oid it holds.
+struct RefEntry {
+  std::string name;   ///< full name, "refs/pipewright/history/staging/000001"
+  std::string value;  ///< full hex oid
+  bool operator==(const RefEntry&) const = default;
+};
+
+/// Every ref whose name starts with `prefix` (e.g. "refs/pipewright/history/staging/"),
+/// sorted by name.
+Result<std::vector<RefEntry>, GitFailure> list_refs(const Repository& repository,
+                                                    std::string_view prefix);
 
 }  // namespace pw::git

@@ -161,7 +161,10 @@ void merge_reports(RunReport& report, RunOutput& output) {
 RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
                        const RunRequest& request, const RunAdapters& adapters) {
   // 1. plan: the named jobs and everything they need
-  const Plan plan = plan_for_jobs(spec, request.jobs);
+  Plan plan = plan_for_jobs(spec, request.jobs);
+  //    images given by reference (a promoted digest) are used as they are, never rebuilt
+  std::erase_if(plan.images,
+                [&](const std::string& name) { return request.image_overrides.contains(name); });
   // 2. remove what killed runs left behind (never a live run's objects)
   const SweepResult swept = sweep_dead_runs(adapters.runtime);
   if (swept.containers + swept.networks > 0) {
@@ -181,6 +184,8 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
     throw_if_interrupted();  // a build stopped by Ctrl-C reports the interruption
     throw;
   }
+  for (const auto& [name, reference] : request.image_overrides)
+    image_ids[name] = reference;
   throw_if_interrupted();
   // 5. jobs, in dependency order, with their services, on a private network
   const RunIdentity identity = new_run_identity();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct RunRequest {
   FailurePolicy policy = FailurePolicy::fail_fast;
   bool use_cache = true;
   build::Source source = build::Source::commit;
+  /// Image name → image reference used instead of building it (e.g. "release" → the promoted
+  /// "host/repo@sha256:…"); the container runtime pulls it by reference.
+  std::map<std::string, std::string> image_overrides;
 };
 
 /// How a run went.
