@@ -13,6 +13,7 @@
 #include "git/repository.hpp"
 #include "report/summary.hpp"
 #include "run/pipeline_run.hpp"
+#include "run/run_summary.hpp"
 
 namespace pw::cli {
 namespace {
@@ -26,33 +27,6 @@ struct RunCommandOptions {
   bool json = false;
   bool quiet = false;
 };
-
-report::JobSummary::Status status_of(run::JobOutcome outcome) {
-  using S = report::JobSummary::Status;
-  switch (outcome) {
-    case run::JobOutcome::passed:
-      return S::passed;
-    case run::JobOutcome::failed:
-      return S::failed;
-    case run::JobOutcome::timed_out:
-      return S::timed_out;
-    case run::JobOutcome::cancelled:
-      return S::cancelled;
-    case run::JobOutcome::cached:
-      return S::cached;
-    case run::JobOutcome::skipped:
-      return S::skipped;
-  }
-  return S::failed;
-}
-
-std::vector<report::JobSummary> summaries(const run::RunReport& report) {
-  std::vector<report::JobSummary> out;
-  for (const auto& job : report.jobs) {
-    out.push_back({job.name, status_of(job.outcome), job.duration, job.tests, job.note});
-  }
-  return out;
-}
 
 // The error that carries the run's exit code, naming the jobs that did not pass.
 void throw_verdict(const run::RunReport& report) {
@@ -97,7 +71,7 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   request.source = options.dirty ? build::Source::working_copy : build::Source::commit;
   const run::RunReport report = run::run_pipeline(
       spec, repo.value(), request, {engine, runtime, processes, build_reporter, output});
-  const auto table = summaries(report);
+  const auto table = run::summarize(report.jobs);
   if (options.json) {
     nlohmann::json out = report::summary_json(table);
     out["run_id"] = report.run_id;

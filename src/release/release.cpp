@@ -8,6 +8,7 @@
 #include "registry/credentials.hpp"
 #include "registry/image_reference.hpp"
 #include "registry/registry_client.hpp"
+#include "state/run_records.hpp"
 
 namespace pw::release {
 
@@ -76,7 +77,11 @@ ReleaseOutcome publish_release(const git::Repository& repository, docker::Docker
   artifact.digest = digest;
   artifact.built_at = now_rfc3339();
   artifact.tool_version = std::string(k_version);
-  artifact.tests = nullptr;  // run evidence: not recorded yet (runs do not record their commit)
+  // The evidence: the latest run that passed on a clean checkout of this very commit.
+  if (auto run = state::passing_run(repository.workdir() / ".pipewright", image.commit)) {
+    artifact.run_id = run->run_id;
+    artifact.tests = run->summary;
+  }
   git::value_or_throw(write_artifact(repository, artifact, author));
   outcome.artifact = std::move(artifact);
   outcome.note_written = true;

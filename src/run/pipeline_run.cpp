@@ -1,5 +1,6 @@
 #include "run/pipeline_run.hpp"
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.hpp"
@@ -10,11 +11,13 @@
 #include "run/job_cache.hpp"
 #include "run/job_runner.hpp"
 #include "run/run_resources.hpp"
+#include "run/run_summary.hpp"
 #include "run/services.hpp"
 #include "secret/masker.hpp"
 #include "secret/secret_store.hpp"
 #include "spec/load.hpp"
 #include "spec/variables.hpp"
+#include "state/run_records.hpp"
 #include "state/state_dir.hpp"
 
 namespace pw::run {
@@ -232,6 +235,11 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   merge_reports(report, adapters.output);
   throw_if_interrupted();
   report.exit_code = exit_code_of(report.jobs);
+  // 8. the evidence: what this run proved about the commit (release attaches it)
+  state::record_run(state,
+                    {report.run_id, commit, request.source == build::Source::commit && !dirty,
+                     report.exit_code == ExitCode::ok && !report.jobs.empty(),
+                     report::summary_json(summarize(report.jobs))});
   return report;
 }
 

@@ -57,9 +57,16 @@ git add -A
 git commit -q -m "first"
 sha=$(git rev-parse HEAD)
 
+# --- the test evidence: a clean passing run of this commit ---------------------------------
+run_json=$("$PIPEWRIGHT" run smoke --json -q 2>/dev/null) || fail "smoke run failed"
+run_id=$(jq -r .run_id <<<"$run_json")
+[[ -f .pipewright/runs/by-commit/$sha.json ]] || fail "the passing run was not recorded for $sha"
+
 # --- release: push, digest from the registry, note ---------------------------------------
 out=$("$PIPEWRIGHT" release -q 2>&1) || fail "release failed: $out"
 note=$(git notes --ref=pipewright show HEAD) || fail "no note on HEAD"
+assert_eq "$run_id" "$(jq -r .run_id <<<"$note")" "the note names the passing run"
+assert_eq "passed" "$(jq -r '.tests.jobs[0].status' <<<"$note")" "the note carries the run summary"
 digest=$(jq -r .digest <<<"$note")
 [[ $digest == sha256:* ]] || fail "note has no digest: $note"
 assert_eq "$registry/$repository" "$(jq -r .repository <<<"$note")" "note repository"

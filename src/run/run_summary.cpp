@@ -1,0 +1,35 @@
+#include "run/run_summary.hpp"
+
+namespace pw::run {
+namespace {
+
+report::JobSummary::Status status_of(JobOutcome outcome) {
+  using S = report::JobSummary::Status;
+  switch (outcome) {
+    case JobOutcome::passed:
+      return S::passed;
+    case JobOutcome::failed:
+      return S::failed;
+    case JobOutcome::timed_out:
+      return S::timed_out;
+    case JobOutcome::cancelled:
+      return S::cancelled;
+    case JobOutcome::cached:
+      return S::cached;
+    case JobOutcome::skipped:
+      return S::skipped;
+  }
+  return S::failed;
+}
+
+}  // namespace
+
+std::vector<report::JobSummary> summarize(const std::vector<JobRecord>& jobs) {
+  std::vector<report::JobSummary> out;
+  for (const auto& job : jobs) {
+    out.push_back({job.name, status_of(job.outcome), job.duration, job.tests, job.note});
+  }
+  return out;
+}
+
+}  // namespace pw::run
