@@ -37,17 +37,18 @@ int run(int argc, char** argv) {
                  "Pipeline spec (default: pipewright.yaml at the repository root)");
   app.add_option("-C,--directory", options.directory, "Run as if started in this directory");
   app.footer("Run 'pipewright COMMAND --help' for a command's options and exit codes.");
+  // In the order of the flow: check, build and test, release, promote, look back, tidy up.
   add_validate_command(app, options);
   add_plan_command(app, options);
   add_build_command(app, options);
   add_run_command(app, options);
-  add_clean_command(app, options);
+  add_release_command(app, options);
   add_promote_command(app, options);
   add_rollback_command(app, options);
   add_push_command(app, options);
-  add_release_command(app, options);
   add_status_command(app, options);
   add_history_command(app, options);
+  add_clean_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
