@@ -145,7 +145,7 @@ std::string write_history(const git::Repository& repository, const std::string& 
       const std::string seq = entry.name.substr(history_prefix(environment).size());
       next = std::max(next, std::strtol(seq.c_str(), nullptr, 10) + 1);
     }
-    char seq[16];
+    char seq[32];  // room for any long: -O2 checks snprintf truncation
     std::snprintf(seq, sizeof seq, "%06ld", next);
     const std::string ref = history_prefix(environment) + seq;
     auto created =
