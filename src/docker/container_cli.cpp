@@ -256,6 +256,9 @@ Result<proc::Command, DockerFailure> ContainerCli::container_command(
   if (spec.workdir) {
     command.argv.insert(command.argv.end(), {"--workdir", *spec.workdir});
   }
+  if (spec.entrypoint) {
+    command.argv.insert(command.argv.end(), {"--entrypoint", *spec.entrypoint});
+  }
   if (spec.network) {
     command.argv.insert(command.argv.end(), {"--network", *spec.network});
   } else if (!spec.network_aliases.empty()) {

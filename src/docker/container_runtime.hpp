@@ -31,6 +31,7 @@ struct ContainerSpec {
   std::string name;                  ///< container name (unique per run)
   std::vector<std::string> command;  ///< argv; empty: the image's default
   std::optional<std::string> workdir;
+  std::optional<std::string> entrypoint;  ///< replaces the image's; "" clears it
   /// Values never appear on a command line: passed as `-e NAME` with the value in the docker
   /// client's own environment (names the client reads itself, like PATH or DOCKER_HOST, as
   /// env-file lines on its stdin instead).

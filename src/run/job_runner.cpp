@@ -168,6 +168,8 @@ JobRecord JobRunner::run_in_container(const spec::Job& job,
   docker::ContainerSpec container;
   container.image = env_.image_ids.at(job.image->value);
   container.name = "pipewright-" + resources_.identity().run_id + "-" + job.name;
+  // A job is its own command: the image's ENTRYPOINT (a release image's program) is cleared.
+  container.entrypoint = "";
   container.command = {"sh", "-c", job.run.value};
   container.workdir = job.workdir;
   container.env = env;

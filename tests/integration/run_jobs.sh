@@ -28,11 +28,14 @@ FROM $base
 COPY . /src
 WORKDIR /src
 DOCKERFILE
+# A release-style image whose ENTRYPOINT would swallow the job's command.
+printf 'FROM %s\nENTRYPOINT ["sh", "-c", "echo entrypoint ran instead; exit 3"]\n' "$base" > cicd/Entrypoint.Dockerfile
 cat > pipewright.yaml <<YAML
 version: 1
 name: $project
 images:
   tools: { dockerfile: cicd/Dockerfile }
+  entry: { dockerfile: cicd/Entrypoint.Dockerfile }
 services:
   echo:
     image: $base
@@ -54,6 +57,7 @@ jobs:
   slow:    { image: tools, timeout: 2s, run: "echo going to sleep; sleep 60" }
   leak:    { image: tools, secrets: [TOKEN], run: "echo token is \$TOKEN; echo \"\$TOKEN\" | cut -c1-5; sleep 3" }
   host:    { host: true, run: "echo on the host; pwd" }
+  entry-job: { image: entry, run: "echo the job command ran" }
   junit-a:
     image: tools
     run: |
@@ -126,6 +130,11 @@ assert_not_contains "$(cat leak.out)" "$PW_RUN_TOKEN" "secret in output"
 run_dir=$(ls -td .pipewright/runs/*/ | head -1)
 assert_contains "$(cat "$run_dir"logs/leak.log)" "token is ***"
 assert_not_contains "$(cat "$run_dir"logs/leak.log)" "$PW_RUN_TOKEN" "secret in log file"
+
+# --- a job runs its own command, not the image's ENTRYPOINT -------------------------------------
+expect_exit 0 "$PIPEWRIGHT" run entry-job
+assert_contains "$out" "entry-job | the job command ran"
+assert_not_contains "$out" "entrypoint ran instead"
 
 # --- host job ---------------------------------------------------------------------------------
 expect_exit 0 "$PIPEWRIGHT" run host
