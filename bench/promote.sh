@@ -51,30 +51,33 @@ environments:
   production:  { registry: $reg/$project/production, tag: production, from: integration }
 YAML
 # ~200 MB of incompressible data in its own layer.
-printf 'FROM %s\nRUN head -c %dM /dev/urandom > /payload\n' "$base" "$mb" > Dockerfile
+printf 'FROM %s\nRUN dd if=/dev/urandom of=/payload bs=1048576 count=%d\n' "$base" "$mb" > Dockerfile
 git add -A && git commit -q -m bench
 echo "building and pushing a ~${mb} MB release image..."
 "$pipewright" release -q >/dev/null
 "$pipewright" promote integration >/dev/null
 commit=$(git rev-parse HEAD)
+# The release image's repository, as the artifact note records it (without the registry host).
+relrepo=$(git notes --ref=pipewright show HEAD | jq -r .repository)
+relrepo=${relrepo#"$reg/"}
 accept=(-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json')
-manifest=$(curl -fsS "${accept[@]}" "http://$reg/v2/$project/release/manifests/$commit")
+manifest=$(curl -fsS "${accept[@]}" "http://$reg/v2/$relrepo/manifests/$commit")
 media=$(jq -r '.mediaType // "application/vnd.docker.distribution.manifest.v2+json"' <<<"$manifest")
 printf '%s' "$manifest" > manifest.json
 blobs=$(jq -r '.config.digest, .layers[].digest' <<<"$manifest" | tr '\n' ' ')
-image=$reg/$project/release:$commit
+image=$reg/$relrepo:$commit
 
 cat > raw-copy.sh <<SCRIPT
 #!/bin/sh
 set -e
-curl -fsS ${accept[*]} "http://$reg/v2/$project/release/manifests/$commit" -o m.json
-curl -fsS -X PUT -H "Content-Type: $media" --data-binary @m.json "http://$reg/v2/$project/release/manifests/raw"
+curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$reg/v2/$relrepo/manifests/$commit" -o m.json
+curl -fsS -X PUT -H "Content-Type: $media" --data-binary @m.json "http://$reg/v2/$relrepo/manifests/raw"
 SCRIPT
 cat > raw-mount.sh <<SCRIPT
 #!/bin/sh
 set -e
 for b in $blobs; do
-  curl -fsS -o /dev/null -X POST "http://$reg/v2/$project/production/blobs/uploads/?mount=\$b&from=$project/release"
+  curl -fsS -o /dev/null -X POST "http://$reg/v2/$project/production/blobs/uploads/?mount=\$b&from=$relrepo"
 done
 curl -fsS -X PUT -H "Content-Type: $media" --data-binary @manifest.json "http://$reg/v2/$project/production/manifests/raw"
 SCRIPT
@@ -82,8 +85,8 @@ cat > docker-copy.sh <<SCRIPT
 #!/bin/sh
 set -e
 docker pull -q $image >/dev/null
-docker tag $image $reg/$project/release:docker
-docker push -q $reg/$project/release:docker >/dev/null
+docker tag $image $reg/$relrepo:docker
+docker push -q $reg/$relrepo:docker >/dev/null
 SCRIPT
 chmod +x raw-copy.sh raw-mount.sh docker-copy.sh
 
