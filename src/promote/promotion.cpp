@@ -314,20 +314,8 @@ PromoteResult promote(const spec::Spec& spec, git::Repository& repository,
     throw Error(ExitCode::policy_refused, message);
   }
 
-  // 4. copy by digest (blobs mounted across repositories), then check the destination
-  const registry::ImageReference from = parse_repository(*source, "artifact repository");
-  if (from.registry != to.registry) {
-    throw InfrastructureError("promoting from " + from.registry + " to " + to.registry +
-                              ": copying between registries is not supported yet");
-  }
-  registry::RegistryClient client = registry_client(to.registry, adapters.processes);
-  const registry::CopyReport copied =
-      copy_digest(client, from.repository, result.digest, to.repository, environment.tag);
-  result.mounted_blobs = copied.mounted_blobs;
-  result.image = destination + "@" + result.digest;
-  throw_if_interrupted();
-
-  // 5. move the state ref (compare-and-swap on what step 1 read) and record the history entry
+  // 4. claim: move the state ref (compare-and-swap on what step 1 read) and record the history
+  //    entry before touching the registry, so that a promotion losing the race changes nothing
   const Promoter by = promoter(repository);
   git::PromotionRecord record;
   record.environment = environment.name;
@@ -355,6 +343,44 @@ PromoteResult promote(const spec::Spec& spec, git::Repository& repository,
     throw_move_failure(moved.error());
   result.tag_object = moved.value();
   result.history_ref = write_history(repository, environment.name, result.tag_object);
+
+  // 5. copy by digest (blobs mounted across repositories) and check the destination; a failure
+  //    gives the claim back
+  const auto give_back = [&] {
+    (void)(previous ? git::set_ref(repository, ref, previous->ref_value,
+                                   git::ExpectedRef::at(result.tag_object), display)
+                    : git::remove_ref(repository, ref, result.tag_object, display));
+  };
+  const registry::ImageReference from = parse_repository(*source, "artifact repository");
+  if (from.registry != to.registry) {
+    give_back();
+    throw InfrastructureError("promoting from " + from.registry + " to " + to.registry +
+                              ": copying between registries is not supported yet");
+  }
+  registry::RegistryClient client = registry_client(to.registry, adapters.processes);
+  try {
+    const registry::CopyReport copied =
+        copy_digest(client, from.repository, result.digest, to.repository, environment.tag);
+    result.mounted_blobs = copied.mounted_blobs;
+  } catch (const Error&) {
+    give_back();
+    throw;
+  }
+  result.image = destination + "@" + result.digest;
+  // A promotion that claimed after ours may have copied before we did: the registry must
+  // follow git, so it gets that promotion's digest back and ours reports the conflict.
+  if (auto now = git::read_ref_state(repository, ref);
+      now && now.value() && now.value()->ref_value != result.tag_object) {
+    if (auto newer = git::parse_record(now.value()->message)) {
+      (void)copy_digest(client, to.repository, newer.value().digest, to.repository,
+                        environment.tag);
+    }
+    throw Error(ExitCode::conflict, display + " moved to commit " +
+                                        short_oid(now.value()->target_commit) +
+                                        " while this promotion copied its image; the registry "
+                                        "follows that promotion");
+  }
+  throw_if_interrupted();
 
   // 6. deploy, then 7. verify; either failing puts the previous promotion back
   std::string failed;
