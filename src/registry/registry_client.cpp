@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -826,6 +827,20 @@ Result<CopyReport, RegistryFailure> RegistryClient::copy_image(std::string_view 
   }
 
   auto put = put_manifest(to_repository, to_tag, top.media_type, top.bytes);
+  // Two copies into one repository at the same moment (concurrent promotions) can make
+  // registry 2.8 answer MANIFEST_BLOB_UNKNOWN for a blob the other copy is mounting: mount
+  // again and retry the manifest a few times before giving up.
+  for (int attempt = 1; !put && attempt < 4 && cross_repository && !is_index_type(top.media_type) &&
+                        put.error().message.find("BLOB_UNKNOWN") != std::string::npos;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 * attempt));
+    mounted.clear();
+    report.mounted_blobs.clear();
+    if (auto ok = mount_blobs_of(top); !ok) {
+      return failure(ok.error());
+    }
+    put = put_manifest(to_repository, to_tag, top.media_type, top.bytes);
+  }
   if (!put) {
     return failure(put.error());
   }
