@@ -32,9 +32,15 @@
 #include <vector>
 
 #include "docker/container_cli.hpp"
+#include "support/test_env.hpp"
 
 namespace pw::docker {
 namespace {
+
+using pw::test::adopt_state_environment;
+using pw::test::docker_required;
+using pw::test::env_or;
+using pw::test::run_captured;
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -45,31 +51,12 @@ constexpr char k_test_label[] = "pipewright.test";
 /// Bounds a run_attached that should end by itself, so a broken runtime fails instead of hanging.
 constexpr auto k_safety_timeout = 60s;
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
 std::string docker_binary() {
   return env_or("PIPEWRIGHT_DOCKER", "docker");
 }
 
 std::string busybox_image() {
   return env_or("PIPEWRIGHT_BUSYBOX_IMAGE", "pipewright-test/busybox:latest");
-}
-
-bool docker_required() {
-  return env_or("CI", "") == "true" || env_or("PIPEWRIGHT_REQUIRE_DOCKER", "") == "1";
-}
-
-proc::Captured run_captured(std::vector<std::string> argv,
-                            std::optional<std::string> stdin_data = std::nullopt) {
-  proc::SystemProcessRunner runner;
-  proc::Command command;
-  command.argv = std::move(argv);
-  command.stdin_data = std::move(stdin_data);
-  command.timeout = 2min;
-  return proc::capture(runner, command);
 }
 
 /// The docker client, for the test's own set-up and checks (not the code under test).
@@ -88,29 +75,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     }
   }
   return lines;
-}
-
-/// Like tests/lib/common.sh: the daemon of <state>/env.sh (cicd/services-up) fills in what the
-/// caller has not set, so that `ctest` works without sourcing env.sh first.
-void adopt_state_environment() {
-  if (std::getenv("DOCKER_HOST") != nullptr) {
-    return;
-  }
-  const std::string state =
-      env_or("PIPEWRIGHT_STATE_DIR", std::string(PIPEWRIGHT_SOURCE_DIR) + "/.state");
-  const std::string env_sh = state + "/env.sh";
-  if (::access(env_sh.c_str(), R_OK) != 0) {
-    return;
-  }
-  const auto c =
-      run_captured({"bash", "-c", "source \"$1\" && printf '%s\\n%s\\n' \"$DOCKER_HOST\" \"$PATH\"",
-                    "bash", env_sh});
-  const auto lines = lines_of(c.out);
-  if (!c.status.ok() || lines.size() != 2) {
-    return;
-  }
-  ::setenv("DOCKER_HOST", lines[0].c_str(), 1);
-  ::setenv("PATH", lines[1].c_str(), 1);
 }
 
 /// Runs commands for real and records each one (argv, environment, stdin) for inspection.

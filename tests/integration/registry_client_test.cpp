@@ -30,55 +30,17 @@
 #include "proc/process.hpp"
 #include "registry/credentials.hpp"
 #include "registry/digest.hpp"
+#include "support/test_env.hpp"
 
 namespace pw::registry {
 namespace {
 
+using pw::test::adopt_state_environment;
+using pw::test::docker_required;
+using pw::test::env_or;
+using pw::test::run_captured;
+
 using namespace std::chrono_literals;
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-bool docker_required() {
-  return env_or("CI", "") == "true" || env_or("PIPEWRIGHT_REQUIRE_DOCKER", "") == "1";
-}
-
-proc::Captured run_captured(std::vector<std::string> argv,
-                            std::optional<std::string> stdin_data = std::nullopt) {
-  proc::SystemProcessRunner runner;
-  proc::Command command;
-  command.argv = std::move(argv);
-  command.stdin_data = std::move(stdin_data);
-  command.timeout = 2min;
-  return proc::capture(runner, command);
-}
-
-/// Like tests/lib/common.sh: what cicd/services-up wrote to .state/env.sh fills in the
-/// variables the caller has not set, so that plain `ctest` works.
-void adopt_state_environment() {
-  const std::string env_sh =
-      env_or("PIPEWRIGHT_STATE_DIR", std::string(PIPEWRIGHT_SOURCE_DIR) + "/.state") + "/env.sh";
-  if (::access(env_sh.c_str(), R_OK) != 0) {
-    return;
-  }
-  const auto c = run_captured({"bash", "-c",
-                               "source \"$1\" && printf '%s\\n%s\\n%s\\n' \"$DOCKER_HOST\" "
-                               "\"$PATH\" \"$PIPEWRIGHT_TEST_REGISTRY\"",
-                               "bash", env_sh});
-  std::istringstream in(c.out);
-  std::string docker_host, path, registry;
-  if (!c.status.ok() || !std::getline(in, docker_host) || !std::getline(in, path) ||
-      !std::getline(in, registry)) {
-    return;
-  }
-  ::setenv("DOCKER_HOST", docker_host.c_str(), 0);
-  if (std::getenv("DOCKER_HOST") == docker_host) {
-    ::setenv("PATH", path.c_str(), 1);
-  }
-  ::setenv("PIPEWRIGHT_TEST_REGISTRY", registry.c_str(), 0);
-}
 
 std::string registry_host() {
   return env_or("PIPEWRIGHT_TEST_REGISTRY", "127.0.0.1:5000");

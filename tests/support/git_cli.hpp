@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "proc/process.hpp"
+#include "support/test_env.hpp"
 
 namespace pw::test {
 
@@ -23,12 +24,7 @@ namespace fs = std::filesystem;
 /// on stdin when given.
 inline pw::proc::Captured run(const std::vector<std::string>& argv,
                               std::optional<std::string> stdin_data = std::nullopt) {
-  pw::proc::SystemProcessRunner runner;
-  pw::proc::Command command;
-  command.argv = argv;
-  command.stdin_data = std::move(stdin_data);
-  command.timeout = std::chrono::seconds(60);
-  return pw::proc::capture(runner, command);
+  return run_captured(argv, std::move(stdin_data), std::chrono::seconds(60));
 }
 
 /// Runs `git -C dir args...` and returns its stdout (without the final newline); throws,
