@@ -32,13 +32,13 @@ void write_json(const std::filesystem::path& file, const nlohmann::json& value) 
 void record_run(const std::filesystem::path& state_dir, const RunRecord& record) {
   write_json(state_dir / "runs" / record.run_id / "summary.json", to_json(record));
   if (record.clean && record.passed && !record.commit.empty()) {
-    write_json(state_dir / "runs" / "by-commit" / (record.commit + ".json"), to_json(record));
+    write_json(state_dir / "evidence" / (record.commit + ".json"), to_json(record));
   }
 }
 
 std::optional<RunRecord> passing_run(const std::filesystem::path& state_dir,
                                      const std::string& commit) {
-  std::ifstream in(state_dir / "runs" / "by-commit" / (commit + ".json"));
+  std::ifstream in(state_dir / "evidence" / (commit + ".json"));
   if (!in)
     return std::nullopt;
   const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-// What a run proved, kept under .pipewright/runs/: each run's summary, and for each commit the
+// What a run proved, kept under .pipewright/: each run's summary (runs/), and for each commit the
 // latest run that passed on a clean checkout — the test evidence `release` attaches to the
 // artifact.
 
@@ -20,7 +20,8 @@ struct RunRecord {
   nlohmann::json summary;  ///< the jobs and test counts (the run's --json summary)
 };
 
-/// Writes runs/<id>/summary.json and, for a clean passing run, runs/by-commit/<commit>.json.
+/// Writes runs/<id>/summary.json and, for a clean passing run, evidence/<commit>.json (kept
+/// apart from runs/ so that runs/ holds nothing but run directories).
 void record_run(const std::filesystem::path& state_dir, const RunRecord& record);
 
 /// The latest clean passing run of commit, if any.

@@ -60,7 +60,7 @@ sha=$(git rev-parse HEAD)
 # --- the test evidence: a clean passing run of this commit ---------------------------------
 run_json=$("$PIPEWRIGHT" run smoke --json -q 2>/dev/null) || fail "smoke run failed"
 run_id=$(jq -r .run_id <<<"$run_json")
-[[ -f .pipewright/runs/by-commit/$sha.json ]] || fail "the passing run was not recorded for $sha"
+[[ -f .pipewright/evidence/$sha.json ]] || fail "the passing run was not recorded for $sha"
 
 # --- release: push, digest from the registry, note ---------------------------------------
 out=$("$PIPEWRIGHT" release -q 2>&1) || fail "release failed: $out"
