@@ -84,6 +84,11 @@ ImageInputs inputs_of(const spec::Image& image, git::Repository& repo, const std
 
 }  // namespace
 
+std::string image_inputs_key(const spec::Image& image, git::Repository& repository,
+                             const std::string& commit) {
+  return git::hash_text(describe_inputs(inputs_of(image, repository, commit)));
+}
+
 ImageBuilder::ImageBuilder(const spec::Spec& spec, git::Repository& repository,
                            docker::DockerEngine& engine, secret::SecretStore& secrets,
                            BuildReporter& reporter)
@@ -97,8 +102,11 @@ std::vector<BuiltImage> ImageBuilder::build(const BuildOptions& options) {
   if (auto version = engine_.server_version(); !version) {
     throw InfrastructureError(version.error().message);
   }
+  if (options.commit && options.source == Source::working_copy)
+    throw UsageError("a build from the working copy cannot also be a build of a given commit");
   Context context;
-  context.commit = git_or_throw(repository_.head_commit());
+  context.commit = options.commit ? git_or_throw(repository_.resolve(*options.commit))
+                                  : git_or_throw(repository_.head_commit());
   const auto remote = git::remote_url(repository_, "origin");
   context.source_url =
       remote ? strip_credentials(*remote) : "file://" + repository_.workdir().string();
@@ -125,7 +133,7 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
   result.dirty = options.source == Source::working_copy;
   // Unchanged inputs: reuse the image that has them (docker tag is idempotent).
   if (!result.dirty) {
-    result.inputs = git::hash_text(describe_inputs(inputs_of(image, repository_, context.commit)));
+    result.inputs = image_inputs_key(image, repository_, context.commit);
     auto existing = engine_.find_image(k_label_inputs, result.inputs);
     if (!existing)
       throw InfrastructureError(existing.error().message);

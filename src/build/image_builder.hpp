@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,7 +56,14 @@ struct BuildOptions {
   Source source = Source::commit;
   std::filesystem::path log_dir;  ///< where build logs are written
   const std::atomic<bool>* cancel = nullptr;
+  /// The commit whose tree is built (any revspec); nullopt: HEAD. Only with Source::commit.
+  std::optional<std::string> commit = std::nullopt;
 };
+
+/// The inputs key of image built from commit's tree (the label an up-to-date image carries);
+/// throws SpecError when its Dockerfile or context is not in the commit.
+std::string image_inputs_key(const spec::Image& image, git::Repository& repository,
+                             const std::string& commit);
 
 /// Builds images with a Docker engine from a git repository.
 class ImageBuilder {

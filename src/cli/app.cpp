@@ -46,9 +46,12 @@ int run(int argc, char** argv) {
   add_promote_command(app, options);
   add_rollback_command(app, options);
   add_push_command(app, options);
+  add_fetch_command(app, options);
+  add_ci_command(app, options);
   add_status_command(app, options);
   add_history_command(app, options);
   add_clean_command(app, options);
+  add_hook_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

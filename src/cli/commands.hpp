@@ -31,5 +31,15 @@ void add_promote_command(CLI::App& app, const GlobalOptions& options);
 void add_rollback_command(CLI::App& app, const GlobalOptions& options);
 /// `pipewright push`: pushes promotion refs and notes to a remote with lease semantics.
 void add_push_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright fetch`: takes a remote's promotion refs and notes where this clone lacks them.
+void add_fetch_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright hook install|uninstall|pre-push`: the git pre-push hook and what it runs.
+void add_hook_command(CLI::App& app, const GlobalOptions& options);
+
+/// `pipewright ci`: runs the flow for the CI's branch or tag with the CI's native outputs.
+void add_ci_command(CLI::App& app, const GlobalOptions& options);
+/// `pipewright ci export gitlab|github`: writes CI configuration mirroring the spec; `ci` is
+/// the `ci` subcommand it is added to.
+void add_ci_export_command(CLI::App& ci, const GlobalOptions& options);
 
 }  // namespace pw::cli

@@ -25,9 +25,12 @@ std::string short_id(const std::string& id) {
 }  // namespace
 
 Console::Console(Target target) : target_(target) {
-  FILE* stream = target == Target::stdout_and_stderr ? stdout : stderr;
   const char* no_color = std::getenv("NO_COLOR");
-  color_ = ::isatty(::fileno(stream)) == 1 && (no_color == nullptr || *no_color == '\0');
+  color_ = ::isatty(::fileno(lines_stream())) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+FILE* Console::lines_stream() const {
+  return target_ == Target::stderr_only ? stderr : stdout;
 }
 
 std::string Console::paint(std::string_view text, const char* color) const {
@@ -36,21 +39,43 @@ std::string Console::paint(std::string_view text, const char* color) const {
   return std::string("\033[") + color + "m" + std::string(text) + "\033[0m";
 }
 
+// One line of text, behind the command window when there is one (caller holds the lock).
+void Console::write(FILE* stream, const std::string& text) {
+  if (window_ != nullptr) {
+    if (const std::string stop = window_->before_untrusted(); !stop.empty())
+      write_line(stream, stop);
+  }
+  write_line(stream, text);
+}
+
+void Console::set_command_window(ci::github::CommandWindow* window) {
+  std::lock_guard lock(mutex_);
+  window_ = window;
+}
+
+void Console::command(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  if (window_ != nullptr) {
+    if (const std::string resume = window_->before_command(); !resume.empty())
+      write_line(lines_stream(), resume);
+  }
+  write_line(lines_stream(), std::string(text));
+}
+
 void Console::line(std::string_view source, std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_line(target_ == Target::stdout_and_stderr ? stdout : stderr,
-             paint(std::string(source) + " |", "36") + " " + std::string(text));
+  write(lines_stream(), paint(std::string(source) + " |", "36") + " " + std::string(text));
 }
 
 void Console::status(std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_line(target_ == Target::stdout_and_stderr ? stdout : stderr,
-             paint("==> ", "1") + std::string(text));
+  write(lines_stream(), paint("==> ", "1") + std::string(text));
 }
 
 void Console::note(std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_line(stderr, paint("note: ", "33") + std::string(text));
+  write(target_ == Target::stdout_only ? stdout : stderr,
+        paint("note: ", "33") + std::string(text));
 }
 
 void ConsoleBuildReporter::started(const std::string& image) {

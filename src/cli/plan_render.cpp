@@ -52,6 +52,14 @@ std::string render_plan_text(const spec::Spec& spec, const Plan& plan) {
     for (const auto& job : plan.levels[i])
       job_line(out, job);
   }
+  if (plan.changes) {
+    out << "changes: " << plan.changes->note << "\n";
+    if (!plan.left_out.empty()) {
+      out << "not selected:\n";
+      for (const auto& left : plan.left_out)
+        out << "    " << left.name << "  (" << left.reason << ")\n";
+    }
+  }
   if (plan.release) {
     out << "release: push image 'release' to " << spec.registry
         << " and record its digest for the commit\n";
@@ -100,6 +108,19 @@ nlohmann::json render_plan_json(const spec::Spec& spec, const Plan& plan) {
   out["release"] = plan.release;
   out["promote"] = plan.promote ? json(*plan.promote) : json(nullptr);
   out["verify"] = plan.verify;
+  if (plan.changes) {
+    const bool all = plan.changes->scope == ChangeSet::Scope::everything;
+    out["changes"] = {
+        {"scope", all ? "everything" : "listed"},
+        {"base", plan.changes->base.empty() ? json(nullptr) : json(plan.changes->base)},
+        {"paths", plan.changes->paths},
+        {"note", plan.changes->note}};
+  } else {
+    out["changes"] = nullptr;
+  }
+  out["not_selected"] = json::array();
+  for (const auto& left : plan.left_out)
+    out["not_selected"].push_back({{"name", left.name}, {"reason", left.reason}});
   return out;
 }
 

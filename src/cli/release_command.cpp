@@ -1,19 +1,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/image_builder.hpp"
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "docker/docker_cli.hpp"
 #include "git/repository.hpp"
-#include "git/tag_records.hpp"
 #include "proc/process.hpp"
-#include "release/release.hpp"
-#include "secret/secret_store.hpp"
-#include "spec/load.hpp"
-#include "state/state_dir.hpp"
+#include "release/release_head.hpp"
 
 namespace pw::cli {
 namespace {
@@ -25,53 +20,16 @@ struct ReleaseCommandOptions {
 
 void run_release(const GlobalOptions& global, const ReleaseCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
-  if (spec.find_image(release::k_release_image) == nullptr) {
-    throw SpecError("no image named '" + std::string(release::k_release_image) + "' in " +
-                    spec.file +
-                    "\n  hint: add one under images: (e.g. release: { dockerfile: "
-                    "cicd/release/Dockerfile }); 'pipewright release' builds and pushes it");
-  }
   auto repo = git::Repository::discover(spec.root);
   if (!repo)
     throw GitError(repo.error().message);
-  const git::Repository& repository = repo.value();
-  if (git::value_or_throw(repository.status_dirty())) {
-    throw Error(ExitCode::policy_refused,
-                "the working tree has uncommitted changes to tracked files; a release is built "
-                "from a commit\n  hint: commit or stash them, then run 'pipewright release' again");
-  }
-  const git::Identity author = git::value_or_throw(git::default_identity(repository));
   Console console(options.json ? Console::Target::stderr_only : Console::Target::stdout_and_stderr);
   install_interrupt_handlers();
   proc::SystemProcessRunner runner;
   docker::DockerCli engine(runner);
-  secret::SecretStore secrets(spec, spec::process_environment(), spec.root);
-  const auto state = state::ensure_state_dir(spec.root);
   ConsoleBuildReporter reporter(console, options.quiet ? Lines::hidden : Lines::shown);
-  build::ImageBuilder builder(spec, repo.value(), engine, secrets, reporter);
-  const build::BuildOptions build_options{{std::string(release::k_release_image)},
-                                          build::Source::commit,
-                                          state / "logs",
-                                          &interrupt_flag()};
-  std::vector<build::BuiltImage> built;
-  try {
-    built = builder.build(build_options);
-  } catch (const Error&) {
-    throw_if_interrupted();
-    throw;
-  }
-  if (built.size() != 1)
-    throw Error(ExitCode::internal, "the release image was not built");
-  state::record_images(state, built.front().commit, built);
-  throw_if_interrupted();
-  release::ReleaseOutcome outcome;
-  try {
-    outcome = release::publish_release(
-        repository, engine, release::registry_digest_resolver(runner), built.front(), author);
-  } catch (const Error&) {
-    throw_if_interrupted();  // a push stopped by Ctrl-C reports the interruption
-    throw;
-  }
+  const release::ReleaseOutcome outcome =
+      release::release_head(spec, repo.value(), {engine, runner, reporter});
   const release::Artifact& artifact = outcome.artifact;
   if (options.json) {
     const nlohmann::json out = {

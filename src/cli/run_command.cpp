@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -26,24 +27,23 @@ struct RunCommandOptions {
   bool dirty = false;
   bool json = false;
   bool quiet = false;
+  std::string junit_copy;  ///< --junit: where to copy the merged JUnit file
+  bool only = false;       ///< --only: the named jobs without their needs
 };
 
-// The error that carries the run's exit code, naming the jobs that did not pass.
-void throw_verdict(const run::RunReport& report) {
-  if (report.exit_code == ExitCode::ok)
+// --junit FILE: a copy of the run's merged JUnit file at a path a CI system collects.
+void copy_junit(const run::RunReport& report, const std::string& destination) {
+  if (destination.empty() || report.junit.empty())
     return;
-  std::string names;
-  int count = 0;
-  for (const auto& job : report.jobs) {
-    const bool bad =
-        job.outcome == run::JobOutcome::failed || job.outcome == run::JobOutcome::timed_out;
-    if (!bad)
-      continue;
-    names += (count++ ? ", " : "") + job.name;
-  }
-  const std::string what = report.exit_code == ExitCode::timed_out ? " timed out: " : " failed: ";
-  throw Error(report.exit_code, std::to_string(count) + (count == 1 ? " job" : " jobs") + what +
-                                    names + " (logs in " + report.run_dir.string() + "/logs)");
+  const std::filesystem::path to(destination);
+  std::error_code ec;
+  if (to.has_parent_path())
+    std::filesystem::create_directories(to.parent_path(), ec);
+  std::filesystem::copy_file(report.junit, to, std::filesystem::copy_options::overwrite_existing,
+                             ec);
+  if (ec)
+    std::cerr << "pipewright: warning: cannot copy the JUnit report to " << destination << ": "
+              << ec.message() << "\n";
 }
 
 void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
@@ -62,6 +62,7 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   docker::ContainerCli runtime(processes);
   run::RunRequest request;
   request.jobs = options.jobs;
+  request.needs = options.only ? NeedsScope::named_only : NeedsScope::with_needs;
   request.parallelism = options.parallelism > 0
                             ? options.parallelism
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -71,6 +72,7 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   request.source = options.dirty ? build::Source::working_copy : build::Source::commit;
   const run::RunReport report = run::run_pipeline(
       spec, repo.value(), request, {engine, runtime, processes, build_reporter, output});
+  copy_junit(report, options.junit_copy);
   const auto table = run::summarize(report.jobs);
   if (options.json) {
     nlohmann::json out = report::summary_json(table);
@@ -88,7 +90,8 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
     if (!report.junit.empty())
       std::cout << "JUnit report: " << report.junit.string() << "\n";
   }
-  throw_verdict(report);
+  if (report.exit_code != ExitCode::ok)
+    throw run::verdict_error(report.exit_code, report.jobs, report.run_dir);
 }
 
 }  // namespace
@@ -105,6 +108,11 @@ void add_run_command(CLI::App& app, const GlobalOptions& global) {
                 "Run jobs even when nothing they depend on changed");
   cmd->add_flag("--dirty", options->dirty, "Build images from the working copy instead of HEAD");
   cmd->add_flag("--json", options->json, "Print the summary as JSON (job output goes to stderr)");
+  cmd->add_flag("--only", options->only,
+                "Run exactly the named jobs, not what they need (their needs ran elsewhere, e.g. "
+                "in earlier CI jobs)");
+  cmd->add_option("--junit", options->junit_copy,
+                  "Also copy the merged JUnit report to FILE (for a CI system to collect)");
   cmd->add_flag("-q,--quiet", options->quiet,
                 "Do not stream job output (it still goes to each job's log file)");
   cmd->footer(

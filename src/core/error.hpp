@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/exit_code.hpp"
 
@@ -32,10 +33,24 @@ struct UsageError : Error {
   explicit UsageError(const std::string& m) : Error(ExitCode::usage, m) {}
 };
 
-/// The spec is invalid; details() holds the rendered FILE:LINE:COL diagnostics, if any.
+/// One spec problem with its place, for tools that point at it (CI annotations).
+struct SpecProblem {
+  std::string file;
+  int line = 0;  ///< 1-based; 0: the file as a whole
+  int col = 0;   ///< 1-based; 0: unknown
+  std::string message;
+};
+
+/// The spec is invalid; details() holds the rendered FILE:LINE:COL diagnostics, if any, and
+/// problems() the same problems as data.
 struct SpecError : Error {
-  explicit SpecError(const std::string& m, std::string details = {})
-      : Error(ExitCode::invalid_spec, m, std::move(details)) {}
+  explicit SpecError(const std::string& m, std::string details = {},
+                     std::vector<SpecProblem> problems = {})
+      : Error(ExitCode::invalid_spec, m, std::move(details)), problems_(std::move(problems)) {}
+  const std::vector<SpecProblem>& problems() const { return problems_; }
+
+ private:
+  std::vector<SpecProblem> problems_;
 };
 
 /// Docker, the registry or the network failed or could not be reached.

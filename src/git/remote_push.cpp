@@ -174,6 +174,10 @@ std::string tracking_ref(std::string_view remote, std::string_view ref) {
   return "refs/pipewright/remote/" + std::string(remote) + "/" + std::string(rest);
 }
 
+bool has_remote(const Repository& repository, std::string_view remote) {
+  return static_cast<bool>(lookup_remote(repository, remote));
+}
+
 Result<void, GitFailure> fetch_promotion_refs(const Repository& repository,
                                               std::string_view remote_name,
                                               std::string_view notes_ref) {
@@ -184,8 +188,14 @@ Result<void, GitFailure> fetch_promotion_refs(const Repository& repository,
   const std::string tags_spec = "+refs/tags/*:" + tracking_ref(remote_name, "refs/tags/*");
   const std::string notes_spec =
       "+" + std::string(notes_ref) + ":" + tracking_ref(remote_name, notes_ref);
-  char* specs[] = {const_cast<char*>(tags_spec.c_str()), const_cast<char*>(notes_spec.c_str())};
-  const git_strarray refspecs{specs, 2};
+  // Environments without a git tag, and every environment's history.
+  const std::string env_spec =
+      "+refs/pipewright/env/*:" + tracking_ref(remote_name, "refs/pipewright/env/*");
+  const std::string history_spec =
+      "+refs/pipewright/history/*:" + tracking_ref(remote_name, "refs/pipewright/history/*");
+  char* specs[] = {const_cast<char*>(tags_spec.c_str()), const_cast<char*>(notes_spec.c_str()),
+                   const_cast<char*>(env_spec.c_str()), const_cast<char*>(history_spec.c_str())};
+  const git_strarray refspecs{specs, 4};
 
   CredentialState credentials;
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
@@ -199,8 +209,8 @@ Result<void, GitFailure> fetch_promotion_refs(const Repository& repository,
   options.update_fetchhead = 0;
   if (git_remote_fetch(remote.value().get(), &refspecs, &options,
                        "pipewright: fetch promotion refs") < 0) {
-    return failure(last_git_failure("fetching tags and " + std::string(notes_ref) + " from " +
-                                    std::string(remote_name)));
+    return failure(last_git_failure("fetching tags, " + std::string(notes_ref) +
+                                    " and refs/pipewright/* from " + std::string(remote_name)));
   }
   return success();
 }

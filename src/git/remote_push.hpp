@@ -25,8 +25,12 @@ namespace pw::git {
 /// "refs/pipewright/remote/<remote>/tags/Staging". `ref` must start with "refs/".
 std::string tracking_ref(std::string_view remote, std::string_view ref);
 
-/// Fetches every tag and the notes ref `notes_ref` of the configured remote `remote` into its
-/// tracking refs, force-updating them and pruning those the remote no longer has.
+/// True when the repository has a remote of that name configured.
+bool has_remote(const Repository& repository, std::string_view remote);
+
+/// Fetches every tag, the notes ref `notes_ref`, refs/pipewright/env/* and
+/// refs/pipewright/history/* of the configured remote `remote` into its tracking refs,
+/// force-updating them and pruning those the remote no longer has.
 Result<void, GitFailure> fetch_promotion_refs(const Repository& repository, std::string_view remote,
                                               std::string_view notes_ref = k_notes_ref);
 

@@ -59,21 +59,41 @@ void collect_images(const spec::Spec& spec, const std::vector<std::string>& jobs
   }
 }
 
+// A job's needs that are in the plan (all of them, unless needs were left out on purpose).
+std::vector<std::string> needs_within(const Graph& graph, const std::string& name,
+                                      const std::vector<std::string>& selected) {
+  std::vector<std::string> needs = graph.needs_of(name);
+  std::erase_if(needs, [&](const std::string& need) {
+    return std::find(selected.begin(), selected.end(), need) == selected.end();
+  });
+  return needs;
+}
+
 Plan build_plan(const spec::Spec& spec, const std::vector<std::string>& roots,
-                const std::string& root_reason) {
+                const std::string& root_reason, NeedsScope scope = NeedsScope::with_needs) {
   const Graph graph = needs_graph(spec);
   const auto why = reasons(graph, roots, root_reason);
-  const std::vector<std::string> selected = graph.closure(roots);
+  std::vector<std::string> selected;
+  if (scope == NeedsScope::with_needs) {
+    selected = graph.closure(roots);
+  } else {
+    for (const auto& root : roots) {
+      if (std::find(selected.begin(), selected.end(), root) == selected.end())
+        selected.push_back(root);
+    }
+  }
   Plan plan;
   for (const auto& level : graph.levels(selected)) {
     std::vector<PlannedJob> planned;
     for (const auto& name : level) {
       const spec::Job* job = spec.find_job(name);
       PlannedJob p{name,
-                   graph.needs_of(name),
+                   needs_within(graph, name, selected),
                    job && job->image ? job->image->value : "host",
                    {},
-                   why.count(name) ? why.at(name) : ""};
+                   why.count(name) ? why.at(name) : "",
+                   std::find(roots.begin(), roots.end(), name) != roots.end() ? Inclusion::asked
+                                                                              : Inclusion::needed};
       if (job) {
         for (const auto& s : job->services)
           p.services.push_back(s.value);
@@ -136,13 +156,17 @@ Plan plan_for_ref(const spec::Spec& spec, const GitRefName& ref) {
   return plan;
 }
 
-Plan plan_for_jobs(const spec::Spec& spec, const std::vector<std::string>& jobs) {
+Plan plan_for_flow_jobs(const spec::Spec& spec, const spec::Flow& flow) {
+  return build_plan(spec, names(flow.run), "in flow '" + flow.name + "'");
+}
+
+Plan plan_for_jobs(const spec::Spec& spec, const std::vector<std::string>& jobs, NeedsScope scope) {
   std::vector<std::string> roots = jobs;
   if (roots.empty()) {
     for (const auto& job : spec.jobs)
       roots.push_back(job.name);
   }
-  return build_plan(spec, roots, jobs.empty() ? "all jobs" : "named on the command line");
+  return build_plan(spec, roots, jobs.empty() ? "all jobs" : "named on the command line", scope);
 }
 
 std::vector<const PlannedJob*> jobs_in_order(const Plan& plan) {

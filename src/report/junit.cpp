@@ -271,6 +271,40 @@ Result<JUnitReport, std::string> read_junit(const std::filesystem::path& file) {
   return report;
 }
 
+Result<std::vector<FailedCase>, std::string> failed_cases(const std::filesystem::path& file,
+                                                          std::size_t limit) {
+  auto document = load(file);
+  if (!document)
+    return document.error();
+  std::vector<FailedCase> cases;
+  walk(document.value()->document_element(), [&](const pugi::xml_node& node, std::size_t) {
+    if (cases.size() >= limit)
+      return false;
+    if (!named(node, "testcase"))
+      return true;
+    pugi::xml_node problem = node.child("failure");
+    if (!problem)
+      problem = node.child("error");
+    if (!problem)
+      return false;
+    FailedCase failed;
+    failed.suite = node.parent().attribute("name").as_string();
+    const std::string classname = node.attribute("classname").as_string();
+    const std::string name = node.attribute("name").as_string();
+    failed.name = classname.empty() ? name : classname + "." + name;
+    failed.file = node.attribute("file").as_string();
+    failed.line = std::max(0, node.attribute("line").as_int());
+    failed.message = problem.attribute("message").as_string();
+    if (failed.message.empty()) {
+      const std::string text = problem.text().as_string();
+      failed.message = text.substr(0, text.find('\n'));
+    }
+    cases.push_back(std::move(failed));
+    return false;
+  });
+  return cases;
+}
+
 Result<MergedJUnit, std::string> merge_junit(const std::vector<JobReport>& files,
                                              const std::filesystem::path& out) {
   pugi::xml_document document;

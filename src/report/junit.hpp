@@ -58,6 +58,19 @@ struct JUnitReport {
 /// is not well-formed or has another root element.
 Result<JUnitReport, std::string> read_junit(const std::filesystem::path& file);
 
+/// A test case that failed or errored, as its report describes it (for CI annotations).
+struct FailedCase {
+  std::string suite;    ///< the enclosing <testsuite>'s name
+  std::string name;     ///< classname.name (or name alone)
+  std::string file;     ///< its file attribute, when the report has one
+  int line = 0;         ///< its line attribute; 0 when absent
+  std::string message;  ///< the failure's message attribute, else the first line of its text
+};
+
+/// The failed and errored test cases of a report, in document order, at most `limit`.
+Result<std::vector<FailedCase>, std::string> failed_cases(const std::filesystem::path& file,
+                                                          std::size_t limit);
+
 /// What merge_junit wrote.
 struct MergedJUnit {
   TestCounts counts;                  ///< totals over every suite written

@@ -53,6 +53,43 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& na
 
 }  // namespace
 
+std::map<std::string, std::string> job_environment(
+    const spec::Job& job, const std::map<std::string, std::string>& base_env,
+    const std::function<std::string(std::string_view)>& secret) {
+  std::map<std::string, std::string> env = base_env;
+  for (const auto& [name, value] : job.env) {
+    env[name] = spec::substitute_secrets(value.value, secret);
+  }
+  for (const auto& s : job.secrets)
+    env[s.value] = secret(s.value);
+  env["PIPEWRIGHT_JOB"] = job.name;
+  return env;
+}
+
+JobCacheInputs job_cache_inputs(const spec::Spec& spec, const spec::Job& job,
+                                const std::map<std::string, std::string>& env,
+                                const std::map<std::string, std::string>& image_ids,
+                                const std::map<std::string, std::string>& job_inputs) {
+  JobCacheInputs inputs;
+  inputs.job = job.name;
+  inputs.place = job.image ? image_ids.at(job.image->value) : "host";
+  inputs.command = job.run.value;
+  for (const auto& [name, value] : env) {
+    // These name the run, not the work: equal jobs of two runs differ only there.
+    if (name != "PIPEWRIGHT_RUN_ID" && name != "PIPEWRIGHT_REPORTS")
+      inputs.env.emplace_back(name, value);
+  }
+  auto it = job_inputs.find(job.name);
+  inputs.inputs = it == job_inputs.end() ? "" : it->second;
+  for (const auto& service : job.services) {
+    const spec::Service* s = spec.find_service(service.value);
+    auto image = image_ids.find(s->image.value);
+    inputs.services.push_back(service.value + "=" +
+                              (image != image_ids.end() ? image->second : s->image.value));
+  }
+  return inputs;
+}
+
 JobRunner::JobRunner(JobEnvironment environment, RunResources& resources,
                      docker::ContainerRuntime& runtime, proc::ProcessRunner& processes,
                      ServicePool& services, const JobCache* cache, const secret::Masker& masker,
@@ -66,50 +103,20 @@ JobRunner::JobRunner(JobEnvironment environment, RunResources& resources,
       masker_(masker),
       output_(output) {}
 
-std::map<std::string, std::string> JobRunner::env_for(const spec::Job& job) const {
-  std::map<std::string, std::string> env = env_.base_env;
-  for (const auto& [name, value] : job.env) {
-    env[name] = spec::substitute_secrets(value.value, env_.secret);
-  }
-  for (const auto& secret : job.secrets)
-    env[secret.value] = env_.secret(secret.value);
-  env["PIPEWRIGHT_JOB"] = job.name;
-  return env;
-}
-
-JobCacheInputs JobRunner::cache_inputs(const spec::Job& job,
-                                       const std::map<std::string, std::string>& env) const {
-  JobCacheInputs inputs;
-  inputs.job = job.name;
-  inputs.place = job.image ? env_.image_ids.at(job.image->value) : "host";
-  inputs.command = job.run.value;
-  for (const auto& [name, value] : env) {
-    // These name the run, not the work: equal jobs of two runs differ only there.
-    if (name != "PIPEWRIGHT_RUN_ID" && name != "PIPEWRIGHT_REPORTS")
-      inputs.env.emplace_back(name, value);
-  }
-  auto it = env_.job_inputs.find(job.name);
-  inputs.inputs = it == env_.job_inputs.end() ? "" : it->second;
-  for (const auto& service : job.services) {
-    const spec::Service* s = env_.spec.find_service(service.value);
-    auto image = env_.image_ids.find(s->image.value);
-    inputs.services.push_back(service.value + "=" +
-                              (image != env_.image_ids.end() ? image->second : s->image.value));
-  }
-  return inputs;
-}
-
 JobOutcome JobRunner::execute(const PlannedJob& planned, const std::atomic<bool>& stop) {
   const spec::Job& job = *env_.spec.find_job(planned.name);
   const auto start = Clock::now();
   const auto reports = env_.run_dir / "reports" / job.name;
   std::filesystem::create_directories(reports);
   std::filesystem::create_directories(env_.run_dir / "logs");
-  auto env = env_for(job);
+  auto env = job_environment(job, env_.base_env, env_.secret);
   env["PIPEWRIGHT_REPORTS"] = job.image ? k_container_reports : reports.string();
 
   const bool cacheable = cache_ != nullptr && env_.job_inputs.count(job.name) != 0;
-  const std::string key = cacheable ? job_cache_key(cache_inputs(job, env)) : "";
+  const std::string key =
+      cacheable
+          ? job_cache_key(job_cache_inputs(env_.spec, job, env, env_.image_ids, env_.job_inputs))
+          : "";
   if (cacheable) {
     if (auto stored = cache_->find(job.name, key)) {
       JobRecord record{

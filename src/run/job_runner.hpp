@@ -33,6 +33,19 @@ struct JobEnvironment {
   std::function<std::string(std::string_view)> secret;  ///< secret name → value
 };
 
+/// A job's environment: base_env, its env (secret placeholders substituted) and secrets, and
+/// PIPEWRIGHT_JOB.
+std::map<std::string, std::string> job_environment(
+    const spec::Job& job, const std::map<std::string, std::string>& base_env,
+    const std::function<std::string(std::string_view)>& secret);
+
+/// What the job cache keys a job on: place from image_ids (image name → id, or any stable
+/// stand-in such as an inputs key), inputs from job_inputs, env without the run's own names.
+JobCacheInputs job_cache_inputs(const spec::Spec& spec, const spec::Job& job,
+                                const std::map<std::string, std::string>& env,
+                                const std::map<std::string, std::string>& image_ids,
+                                const std::map<std::string, std::string>& job_inputs);
+
 /// The JobExecutor that really runs jobs.
 class JobRunner final : public JobExecutor {
  public:
@@ -48,9 +61,6 @@ class JobRunner final : public JobExecutor {
   std::vector<JobRecord> records() const;
 
  private:
-  std::map<std::string, std::string> env_for(const spec::Job& job) const;
-  JobCacheInputs cache_inputs(const spec::Job& job,
-                              const std::map<std::string, std::string>& env) const;
   JobRecord run_in_container(const spec::Job& job, const std::map<std::string, std::string>& env,
                              const std::filesystem::path& reports, const std::atomic<bool>& stop,
                              const proc::LineSink& sink);

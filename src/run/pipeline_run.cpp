@@ -6,7 +6,9 @@
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "git/repository.hpp"
+#include "git/tree_export.hpp"
 #include "plan/plan.hpp"
+#include "plan/selection.hpp"
 #include "report/junit.hpp"
 #include "run/job_cache.hpp"
 #include "run/job_runner.hpp"
@@ -19,6 +21,7 @@
 #include "spec/variables.hpp"
 #include "state/run_records.hpp"
 #include "state/state_dir.hpp"
+#include "util/temp_dir.hpp"
 
 namespace pw::run {
 namespace {
@@ -65,49 +68,12 @@ std::map<std::string, std::string> build_images(const spec::Spec& spec, const Pl
   if (plan.images.empty())
     return ids;
   build::ImageBuilder builder(spec, repository, adapters.engine, secrets, adapters.build_reporter);
-  const auto built =
-      builder.build({plan.images, request.source, state / "logs", &interrupt_flag()});
+  const auto built = builder.build(
+      {plan.images, request.source, state / "logs", &interrupt_flag(), request.commit});
   state::record_images(state, built.front().commit, built);
   for (const auto& image : built)
     ids[image.name] = image.image_id;
   return ids;
-}
-
-// Content ids of each job's declared inputs; a job missing from the map is never cached.
-std::map<std::string, std::string> job_inputs(const spec::Spec& spec, const Plan& plan,
-                                              git::Repository& repository, bool dirty) {
-  std::map<std::string, std::string> inputs;
-  auto commit = repository.head_commit();
-  if (!commit)
-    return inputs;
-  for (const auto* planned : jobs_in_order(plan)) {
-    const spec::Job* job = spec.find_job(planned->name);
-    // Host jobs see the working copy: when it differs from HEAD nothing about them is known.
-    if (job->place == spec::JobPlace::host && dirty)
-      continue;
-    std::string text;
-    if (job->paths.empty() && job->place == spec::JobPlace::host) {
-      text = value_or(repository.tree_id(commit.value(), ""), std::string());
-    }
-    for (const auto& path : job->paths) {
-      text += path.value + "=" +
-              value_or(repository.tree_id(commit.value(), path.value), std::string("absent")) + ";";
-    }
-    inputs[job->name] = text;
-  }
-  return inputs;
-}
-
-std::map<std::string, std::string> base_environment(const spec::Spec& spec,
-                                                    const std::string& run_id,
-                                                    const std::string& commit) {
-  std::map<std::string, std::string> env;
-  for (const auto& [name, value] : spec.variables)
-    env[name] = value.value;
-  env["PIPEWRIGHT_RUN_ID"] = run_id;
-  env["PIPEWRIGHT_COMMIT"] = commit;
-  env["PIPEWRIGHT_PROJECT"] = spec.name;
-  return env;
 }
 
 ExitCode exit_code_of(const std::vector<JobRecord>& records) {
@@ -159,17 +125,87 @@ void merge_reports(RunReport& report, RunOutput& output) {
     output.message("reports", problem);
 }
 
+bool has_host_jobs(const spec::Spec& spec, const Plan& plan) {
+  for (const auto* planned : jobs_in_order(plan)) {
+    const spec::Job* job = spec.find_job(planned->name);
+    if (job != nullptr && job->place == spec::JobPlace::host)
+      return true;
+  }
+  return false;
+}
+
+// Whether the run touches Docker at all: a pipeline of host jobs runs without a daemon.
+bool uses_docker(const spec::Spec& spec, const Plan& plan) {
+  if (!plan.images.empty())
+    return true;
+  for (const auto* planned : jobs_in_order(plan)) {
+    const spec::Job* job = spec.find_job(planned->name);
+    if (job == nullptr || job->place == spec::JobPlace::container || !job->services.empty())
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Plan request_plan(const spec::Spec& spec, const RunRequest& request) {
+  Plan plan = request.flow ? plan_for_flow_jobs(spec, *request.flow)
+                           : plan_for_jobs(spec, request.jobs, request.needs);
+  if (request.changes)
+    plan = select_changes(spec, plan, *request.changes);
+  return plan;
+}
+
+std::map<std::string, std::string> job_input_ids(const spec::Spec& spec, const Plan& plan,
+                                                 git::Repository& repository,
+                                                 const std::string& commit, HostTree host_tree) {
+  std::map<std::string, std::string> inputs;
+  if (commit.empty())
+    return inputs;
+  for (const auto* planned : jobs_in_order(plan)) {
+    const spec::Job* job = spec.find_job(planned->name);
+    // Host jobs see the working copy: when it differs from HEAD nothing about them is known.
+    if (job->place == spec::JobPlace::host && host_tree == HostTree::dirty)
+      continue;
+    std::string text;
+    if (job->paths.empty() && job->place == spec::JobPlace::host) {
+      text = value_or(repository.tree_id(commit, ""), std::string());
+    }
+    for (const auto& path : job->paths) {
+      text += path.value + "=" +
+              value_or(repository.tree_id(commit, path.value), std::string("absent")) + ";";
+    }
+    inputs[job->name] = text;
+  }
+  return inputs;
+}
+
+std::map<std::string, std::string> run_base_environment(const spec::Spec& spec,
+                                                        const std::string& run_id,
+                                                        const std::string& commit) {
+  std::map<std::string, std::string> env;
+  for (const auto& [name, value] : spec.variables)
+    env[name] = value.value;
+  env["PIPEWRIGHT_RUN_ID"] = run_id;
+  env["PIPEWRIGHT_COMMIT"] = commit;
+  env["PIPEWRIGHT_PROJECT"] = spec.name;
+  return env;
+}
 
 RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
                        const RunRequest& request, const RunAdapters& adapters) {
-  // 1. plan: the named jobs and everything they need
-  Plan plan = plan_for_jobs(spec, request.jobs);
+  if (request.commit && request.source == build::Source::working_copy)
+    throw UsageError("a run of the working copy cannot also be a run at a given commit");
+  // 1. plan: the named jobs (or the flow's) and everything they need, narrowed to what changed
+  Plan plan = request_plan(spec, request);
+  for (const auto& left : plan.left_out)
+    adapters.output.message("select", "not selected: " + left.name + " (" + left.reason + ")");
   //    images given by reference (a promoted digest) are used as they are, never rebuilt
   std::erase_if(plan.images,
                 [&](const std::string& name) { return request.image_overrides.contains(name); });
   // 2. remove what killed runs left behind (never a live run's objects)
-  const SweepResult swept = sweep_dead_runs(adapters.runtime);
+  const SweepResult swept =
+      uses_docker(spec, plan) ? sweep_dead_runs(adapters.runtime) : SweepResult{};
   if (swept.containers + swept.networks > 0) {
     adapters.output.message("clean", "removed " + std::to_string(swept.containers) +
                                          " containers and " + std::to_string(swept.networks) +
@@ -195,15 +231,34 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   RunReport report;
   report.run_id = identity.run_id;
   report.run_dir = state / "runs" / identity.run_id;
-  const std::string commit = value_or(repository.head_commit(), std::string());
-  const bool dirty = value_or(repository.status_dirty(), true);
+  std::string commit;
+  if (request.commit) {
+    auto resolved = repository.resolve(*request.commit);
+    if (!resolved)
+      throw GitError(resolved.error().message);
+    commit = resolved.value();
+  } else {
+    commit = value_or(repository.head_commit(), std::string());
+  }
+  report.commit = commit;
+  report.left_out = plan.left_out;
+  // At a given commit host jobs run in a clean export of it, never in the working copy.
+  const bool dirty = request.commit ? false : value_or(repository.status_dirty(), true);
+  std::optional<TempDir> export_dir;
+  std::filesystem::path host_root = spec.root;
+  if (request.commit && has_host_jobs(spec, plan)) {
+    export_dir.emplace("pipewright-commit");
+    host_root = export_dir->path() / "tree";
+    if (auto exported = git::export_tree(repository, commit, host_root); !exported)
+      throw GitError(exported.error().message);
+  }
   JobEnvironment environment{
       spec,
-      spec.root,
+      host_root,
       report.run_dir,
       image_ids,
-      base_environment(spec, identity.run_id, commit),
-      job_inputs(spec, plan, repository, dirty),
+      run_base_environment(spec, identity.run_id, commit),
+      job_input_ids(spec, plan, repository, commit, dirty ? HostTree::dirty : HostTree::clean),
       [&secrets](std::string_view name) { return secrets.value(std::string(name)); }};
   const JobCache cache(state / "cache" / "jobs");
   {

@@ -32,4 +32,18 @@ std::vector<report::JobSummary> summarize(const std::vector<JobRecord>& jobs) {
   return out;
 }
 
+Error verdict_error(ExitCode exit_code, const std::vector<JobRecord>& jobs,
+                    const std::filesystem::path& run_dir) {
+  std::string names;
+  int count = 0;
+  for (const auto& job : jobs) {
+    if (job.outcome != JobOutcome::failed && job.outcome != JobOutcome::timed_out)
+      continue;
+    names += (count++ ? ", " : "") + job.name;
+  }
+  const std::string what = exit_code == ExitCode::timed_out ? " timed out: " : " failed: ";
+  return Error(exit_code, std::to_string(count) + (count == 1 ? " job" : " jobs") + what + names +
+                              " (logs in " + run_dir.string() + "/logs)");
+}
+
 }  // namespace pw::run

@@ -62,9 +62,15 @@ std::filesystem::path enclosing_work_tree(const std::filesystem::path& start) {
 [[noreturn]] void throw_invalid(const std::string& file, const std::string& source,
                                 const Diagnostics& diagnostics) {
   const std::size_t n = diagnostics.size();
+  const auto sorted = diagnostics.sorted();
+  std::vector<SpecProblem> problems;
+  for (const auto& d : sorted) {
+    problems.push_back(SpecProblem{file, d.pos.line, d.pos.col,
+                                   d.hint.empty() ? d.message : d.message + " (" + d.hint + ")"});
+  }
   throw SpecError(
       "invalid spec " + file + " (" + std::to_string(n) + (n == 1 ? " error)" : " errors)"),
-      render(file, source, diagnostics.sorted()));
+      render(file, source, sorted), std::move(problems));
 }
 
 }  // namespace

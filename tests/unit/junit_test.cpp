@@ -73,6 +73,39 @@ TEST_F(JUnitTest, CountsPytestReportFromItsTestCases) {
   EXPECT_DOUBLE_EQ(report.value().time_seconds, 1.25);
 }
 
+TEST_F(JUnitTest, ListsFailedCasesWithTheirPlaces) {
+  const auto cases = failed_cases(write("failed.xml", R"(<testsuites>
+    <testsuite name="s">
+      <testcase classname="tests.test_a" name="ok"/>
+      <testcase classname="tests.test_a" name="bad" file="tests/test_a.py" line="12">
+        <failure message="assert 1 == 2">details</failure></testcase>
+      <testcase name="broken"><error>first line
+second line</error></testcase>
+      <testcase name="skipped"><skipped/></testcase>
+    </testsuite></testsuites>)"),
+                                  10);
+  ASSERT_TRUE(cases) << cases.error();
+  ASSERT_EQ(cases.value().size(), 2u);
+  EXPECT_EQ(cases.value()[0].name, "tests.test_a.bad");
+  EXPECT_EQ(cases.value()[0].file, "tests/test_a.py");
+  EXPECT_EQ(cases.value()[0].line, 12);
+  EXPECT_EQ(cases.value()[0].message, "assert 1 == 2");
+  EXPECT_EQ(cases.value()[0].suite, "s");
+  EXPECT_EQ(cases.value()[1].name, "broken");
+  EXPECT_EQ(cases.value()[1].message, "first line");
+  EXPECT_EQ(cases.value()[1].line, 0);
+}
+
+TEST_F(JUnitTest, FailedCasesStopAtTheLimit) {
+  std::string text = "<testsuite name='many'>";
+  for (int i = 0; i < 50; ++i)
+    text += "<testcase name='t" + std::to_string(i) + "'><failure/></testcase>";
+  text += "</testsuite>";
+  const auto cases = failed_cases(write("many.xml", text), 3);
+  ASSERT_TRUE(cases) << cases.error();
+  EXPECT_EQ(cases.value().size(), 3u);
+}
+
 TEST_F(JUnitTest, CountsSurefireReportWithABareTestsuiteRoot) {
   const auto report = read_junit(write("TEST-com.example.ChurnTest.xml", k_surefire));
   ASSERT_TRUE(report) << report.error();

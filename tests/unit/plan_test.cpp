@@ -94,6 +94,21 @@ TEST(Plan, NoMatchingFlowMeansNothingToRun) {
   EXPECT_EQ(plan_for_ref(s, {spec::RefKind::tag, "main"}).flow, nullptr);
 }
 
+TEST(Plan, OnlyNamedJobsLeaveTheirNeedsOut) {
+  const auto s = parse(k_spec);
+  const Plan plan = plan_for_jobs(s, {"report"}, NeedsScope::named_only);
+  ASSERT_EQ(plan.levels.size(), 1u);
+  EXPECT_EQ(names_of(plan.levels[0]), Names{"report"});
+  EXPECT_TRUE(plan.levels[0][0].needs.empty()) << "needs outside the plan are not waited for";
+  EXPECT_TRUE(plan.images.empty()) << "a host job needs no image";
+  // Named jobs that need each other keep that order.
+  const Plan two = plan_for_jobs(s, {"integration", "unit"}, NeedsScope::named_only);
+  ASSERT_EQ(two.levels.size(), 2u);
+  EXPECT_EQ(names_of(two.levels[0]), Names{"unit"});
+  EXPECT_EQ(names_of(two.levels[1]), Names{"integration"});
+  EXPECT_EQ(two.levels[1][0].needs, Names{"unit"});
+}
+
 TEST(Plan, NamedJobsBringWhatTheyNeed) {
   const auto s = parse(k_spec);
   const Plan plan = plan_for_jobs(s, {"integration"});
