@@ -179,14 +179,19 @@ proc::ExitStatus deploy(const spec::Spec& spec, const spec::Environment& environ
 }
 
 // The verify jobs, with the release image taken from the promoted digest, never rebuilt.
+// They are told what they verify, as deploy is.
 std::string verify(const spec::Spec& spec, git::Repository& repository,
                    const spec::Environment& environment, const std::string& image,
-                   const run::RunAdapters& adapters, std::string& run_id) {
+                   const std::string& commit, const run::RunAdapters& adapters,
+                   std::string& run_id) {
   run::RunRequest request;
   for (const auto& job : environment.verify)
     request.jobs.push_back(job.value);
   request.use_cache = false;
   request.image_overrides["release"] = image;
+  request.extra_env = {{"PIPEWRIGHT_ENVIRONMENT", environment.name},
+                       {"PIPEWRIGHT_IMAGE", image},
+                       {"PIPEWRIGHT_COMMIT", commit}};
   const run::RunReport report = run::run_pipeline(spec, repository, request, adapters);
   run_id = report.run_id;
   if (report.exit_code == ExitCode::ok)
@@ -394,7 +399,8 @@ PromoteResult promote(const spec::Spec& spec, git::Repository& repository,
     }
     throw_if_interrupted();
     if (failed.empty() && !environment.verify.empty())
-      failed = verify(spec, repository, environment, result.image, adapters, result.verify_run);
+      failed = verify(spec, repository, environment, result.image, result.commit, adapters,
+                      result.verify_run);
   } catch (const InterruptedError& e) {
     failed = e.what();
     interrupted = true;

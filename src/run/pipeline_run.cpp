@@ -252,12 +252,15 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
     if (auto exported = git::export_tree(repository, commit, host_root); !exported)
       throw GitError(exported.error().message);
   }
+  std::map<std::string, std::string> base_env = run_base_environment(spec, identity.run_id, commit);
+  for (const auto& [name, value] : request.extra_env)
+    base_env[name] = value;
   JobEnvironment environment{
       spec,
       host_root,
       report.run_dir,
       image_ids,
-      run_base_environment(spec, identity.run_id, commit),
+      std::move(base_env),
       job_input_ids(spec, plan, repository, commit, dirty ? HostTree::dirty : HostTree::clean),
       [&secrets](std::string_view name) { return secrets.value(std::string(name)); }};
   const JobCache cache(state / "cache" / "jobs");

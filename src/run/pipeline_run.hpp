@@ -47,6 +47,9 @@ struct RunRequest {
   /// Image name → image reference used instead of building it (e.g. "release" → the promoted
   /// "host/repo@sha256:…"); the container runtime pulls it by reference.
   std::map<std::string, std::string> image_overrides;
+  /// Environment values every job gets on top of pipewright's own (e.g. what a verify run
+  /// verifies: PIPEWRIGHT_ENVIRONMENT, PIPEWRIGHT_IMAGE); they win over those of the same name.
+  std::map<std::string, std::string> extra_env;
 };
 
 /// How a run went.

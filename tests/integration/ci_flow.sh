@@ -29,7 +29,7 @@ images:
   release: { dockerfile: Dockerfile, target: release }
 jobs:
   unit:  { image: test, run: "test \"\$(cat /marker)\" = test && echo unit-in-test-image" }
-  smoke: { image: release, run: "test \"\$(cat /marker)\" = release && echo smoke-in-release-image" }
+  smoke: { image: release, run: "test \"\$(cat /marker)\" = release && echo smoke-in-release-image for env=\$PIPEWRIGHT_ENVIRONMENT" }
 environments:
   integration: {}
   staging:    { git_tag: Staging, from: integration, verify: [smoke] }
@@ -89,7 +89,7 @@ cd "$(runner_clone main)"
 out=$("${no_ci[@]}" CI=true GITLAB_CI=true CI_COMMIT_SHA="$sha" CI_COMMIT_BRANCH=main \
   CI_DEFAULT_BRANCH=main "$PIPEWRIGHT" ci 2>&1) || fail "main flow failed: $out"
 assert_contains "$out" "fetch environment state from 'origin'" "state fetched first"
-assert_contains "$out" "smoke-in-release-image" "verify ran in the promoted image"
+assert_contains "$out" "smoke-in-release-image for env=staging" "verify ran in the promoted image, told what it verifies"
 assert_eq "$sha" "$(git -C "$remote/origin.git" rev-parse 'Staging^{commit}')" \
   "Staging tag on the commit, on origin"
 dotenv=$(cat .pipewright/ci/pipewright.env)

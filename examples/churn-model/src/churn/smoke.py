@@ -15,23 +15,28 @@ from churn.features import ID, LABEL, PROBABILITY
 from churn.sample import synthetic_customers
 
 
-def check(database_url: str | None = None) -> str:
+def check(database_url: str | None = None, schema: str | None = None) -> str:
+    """Runs in the environment's schema ($CHURN_SCHEMA unless given) on tables of its own."""
+    schema = schema or data.default_schema()
     engine = data.connect(database_url)
+    data.ensure_schema(engine, schema)
     suffix = str(os.getpid())
     customers_table, scores_table = "smoke_customers_" + suffix, "smoke_scores_" + suffix
     customers = synthetic_customers(n=400, seed=7)
-    data.save_frame(engine, customers, customers_table)
+    data.save_frame(engine, customers, customers_table, schema=schema)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             common = ["--table", customers_table, "--model", str(Path(tmp) / "model.joblib")]
+            if schema:
+                common = ["--schema", schema, *common]
             if database_url:
                 common = ["--database-url", database_url, *common]
             cli.main([*common, "train"])
             cli.main([*common, "score", "--scores-table", scores_table])
-        scores = data.load_scores(engine, scores_table)
+        scores = data.load_scores(engine, scores_table, schema=schema)
     finally:
-        data.drop_table(engine, customers_table)
-        data.drop_table(engine, scores_table)
+        data.drop_table(engine, customers_table, schema=schema)
+        data.drop_table(engine, scores_table, schema=schema)
     if len(scores) != len(customers):
         raise RuntimeError(f"{len(scores)} scores for {len(customers)} customers")
     if not scores[PROBABILITY].between(0.0, 1.0).all():

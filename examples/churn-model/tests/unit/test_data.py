@@ -2,7 +2,7 @@
 
 import pytest
 
-from churn import data
+from churn import cli, data
 from churn.features import FEATURES, ID, LABEL
 from churn.sample import synthetic_customers
 
@@ -37,3 +37,18 @@ def test_no_database_configured(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         data.connect()
+
+
+def test_the_schema_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CHURN_SCHEMA", "staging")
+    assert data.default_schema() == "staging"
+    monkeypatch.delenv("CHURN_SCHEMA")
+    assert data.default_schema() is None
+
+
+def test_load_sample_fills_an_empty_table_once(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'churn.db'}"
+    assert cli.main(["--database-url", url, "load-sample", "--rows", "30", "--if-empty"]) == 0
+    assert cli.main(["--database-url", url, "load-sample", "--rows", "40", "--if-empty"]) == 0
+    assert "already holds 30 customers" in capsys.readouterr().out
+    assert data.count_rows(data.connect(url), data.CUSTOMERS) == 30
