@@ -201,6 +201,7 @@ BuiltImage ImageBuilder::build_one(const spec::Image& image, Context& context,
   FailureTracker failure;
   const auto outcome = engine_.build(request, [&](proc::Stream, std::string_view line) {
     log << line << '\n';
+    log.flush();  // the log can be followed (tail -f) and survives a killed build
     failure.observe(line);
     reporter_.line(image.name, line);
   });
