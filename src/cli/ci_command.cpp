@@ -311,10 +311,7 @@ void run_ci_command(const GlobalOptions& global, const CiCommandOptions& options
   Console console(github ? Console::Target::stdout_only : Console::Target::stdout_and_stderr);
   ci::github::CommandWindow window;
   const spec::Spec spec = load_for_ci(global, detected.system, console);
-  auto repo = git::Repository::discover(spec.root);
-  if (!repo)
-    throw GitError(repo.error().message);
-  git::Repository& repository = repo.value();
+  git::Repository repository = open_repository(spec);
   ci::CiRequest request;
   request.context = detected;
   if (!request.context.ref)
@@ -328,9 +325,7 @@ void run_ci_command(const GlobalOptions& global, const CiCommandOptions& options
   request.changes = change_set(request.context, options, repository);
   request.approved_by = approval(request.context, options);
   request.remote = sync_remote(request.context, options, repository);
-  request.parallelism = options.parallelism > 0
-                            ? options.parallelism
-                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  request.parallelism = parallelism_or_cores(options.parallelism);
   request.policy =
       options.keep_going ? run::FailurePolicy::keep_going : run::FailurePolicy::fail_fast;
   request.use_cache = !options.no_cache;

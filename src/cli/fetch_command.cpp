@@ -14,10 +14,8 @@ struct FetchCommandOptions {
 
 void run_fetch(const GlobalOptions& global, const FetchCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
-  auto repo = git::Repository::discover(spec.root);
-  if (!repo)
-    throw GitError(repo.error().message);
-  const promote::AdoptReport report = promote::fetch_state(spec, repo.value(), options.remote);
+  const git::Repository repository = open_repository(spec);
+  const promote::AdoptReport report = promote::fetch_state(spec, repository, options.remote);
   for (const auto& ref : report.adopted)
     std::cout << "updated " << ref << " from " << options.remote << "\n";
   for (const auto& why : report.kept)

@@ -112,9 +112,7 @@ void run_pre_push(const GlobalOptions& global, const HookOptions& options) {
   request.root = std::filesystem::absolute(root);
   request.remote = options.remote;
   request.updates = std::move(updates).value();
-  request.parallelism = options.parallelism > 0
-                            ? options.parallelism
-                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  request.parallelism = parallelism_or_cores(options.parallelism);
   request.use_cache = !options.no_cache;
   ExitCode code = ExitCode::ok;
   try {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "core/error.hpp"
+#include "git/repository.hpp"
 #include "spec/load.hpp"
 #include "util/edit_distance.hpp"
 
@@ -22,6 +24,18 @@ std::pair<std::filesystem::path, std::filesystem::path> locate_spec(const Global
 spec::Spec load_spec(const GlobalOptions& options) {
   auto [file, root] = locate_spec(options);
   return spec::load_spec(spec::LoadRequest{file, root, {}, nullptr});
+}
+
+git::Repository open_repository(const spec::Spec& spec) {
+  auto repo = git::Repository::discover(spec.root);
+  if (!repo)
+    throw GitError(repo.error().message);
+  return std::move(repo).value();
+}
+
+int parallelism_or_cores(int requested) {
+  return requested > 0 ? requested
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 void require_known(const spec::Spec& spec, NameKind kind, const std::vector<std::string>& names) {

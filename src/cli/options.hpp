@@ -6,6 +6,10 @@
 
 #include "spec/model.hpp"
 
+namespace pw::git {
+class Repository;
+}
+
 namespace pw::cli {
 
 /// Options every subcommand accepts.
@@ -19,6 +23,12 @@ std::pair<std::filesystem::path, std::filesystem::path> locate_spec(const Global
 
 /// Applies -C, then locates, reads and validates the spec (throws SpecError).
 spec::Spec load_spec(const GlobalOptions& options);
+
+/// The git repository the spec lives in; throws GitError when there is none.
+git::Repository open_repository(const spec::Spec& spec);
+
+/// The number of jobs to run at once: requested when positive, else the number of cores.
+int parallelism_or_cores(int requested);
 
 /// Which names a command line may give.
 enum class NameKind { job, image };

@@ -14,10 +14,8 @@ struct PushCommandOptions {
 
 void run_push(const GlobalOptions& global, const PushCommandOptions& options) {
   const spec::Spec spec = load_spec(global);
-  auto repo = git::Repository::discover(spec.root);
-  if (!repo)
-    throw GitError(repo.error().message);
-  const auto pushed = promote::push_state(spec, repo.value(), options.remote);
+  const git::Repository repository = open_repository(spec);
+  const auto pushed = promote::push_state(spec, repository, options.remote);
   if (pushed.empty()) {
     std::cout << "nothing to push: " << options.remote << " has every promotion ref\n";
     return;

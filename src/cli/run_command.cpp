@@ -63,9 +63,7 @@ void run_run(const GlobalOptions& global, const RunCommandOptions& options) {
   run::RunRequest request;
   request.jobs = options.jobs;
   request.needs = options.only ? NeedsScope::named_only : NeedsScope::with_needs;
-  request.parallelism = options.parallelism > 0
-                            ? options.parallelism
-                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  request.parallelism = parallelism_or_cores(options.parallelism);
   request.policy =
       options.keep_going ? run::FailurePolicy::keep_going : run::FailurePolicy::fail_fast;
   request.use_cache = !options.no_cache;

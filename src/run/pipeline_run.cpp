@@ -204,8 +204,16 @@ RunReport run_pipeline(const spec::Spec& spec, git::Repository& repository,
   std::erase_if(plan.images,
                 [&](const std::string& name) { return request.image_overrides.contains(name); });
   // 2. remove what killed runs left behind (never a live run's objects)
-  const SweepResult swept =
-      uses_docker(spec, plan) ? sweep_dead_runs(adapters.runtime) : SweepResult{};
+  //    (a pipeline of host jobs needs no daemon: without one there is nothing to sweep)
+  SweepResult swept;
+  if (uses_docker(spec, plan)) {
+    swept = sweep_dead_runs(adapters.runtime);
+  } else {
+    try {
+      swept = sweep_dead_runs(adapters.runtime);
+    } catch (const InfrastructureError&) {
+    }
+  }
   if (swept.containers + swept.networks > 0) {
     adapters.output.message("clean", "removed " + std::to_string(swept.containers) +
                                          " containers and " + std::to_string(swept.networks) +
