@@ -11,7 +11,7 @@
 #include "ci/export_model.hpp"
 #include "core/error.hpp"
 #include "spec/load.hpp"
-#include "spec/parser.hpp"
+#include "support/spec_text.hpp"
 #include "util/glob.hpp"
 
 namespace pw::ci {
@@ -20,11 +20,7 @@ namespace {
 using Names = std::vector<std::string>;
 
 spec::Spec parse(const std::string& text) {
-  spec::Diagnostics diagnostics;
-  spec::Spec s = spec::parse_spec(
-      text, [](std::string_view) { return std::nullopt; }, diagnostics);
-  EXPECT_TRUE(diagnostics.empty());
-  return s;
+  return test::parse_spec_text(text);
 }
 
 spec::Spec load(const std::string& file, const std::string& root) {

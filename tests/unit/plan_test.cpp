@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "spec/parser.hpp"
+#include "support/spec_text.hpp"
 
 namespace pw {
 namespace {
@@ -10,11 +10,7 @@ namespace {
 using Names = std::vector<std::string>;
 
 spec::Spec parse(const std::string& text) {
-  spec::Diagnostics diagnostics;
-  spec::Spec s = spec::parse_spec(
-      text, [](std::string_view) { return std::nullopt; }, diagnostics);
-  EXPECT_TRUE(diagnostics.empty());
-  return s;
+  return test::parse_spec_text(text);
 }
 
 const std::string k_spec = R"(
