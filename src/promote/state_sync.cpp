@@ -1,6 +1,5 @@
 #include "promote/state_sync.hpp"
 
-#include <algorithm>
 #include <map>
 
 #include "core/error.hpp"
@@ -14,45 +13,53 @@
 namespace pw::promote {
 namespace {
 
-// Every ref of prefix with its value.
-std::map<std::string, std::string> refs_under(const git::Repository& repository,
-                                              std::string_view prefix) {
-  auto refs = git::list_refs(repository, prefix);
+using RefMap = std::map<std::string, std::string>;
+
+// Every ref of the repository with its value, read once per fetch or push.
+RefMap all_refs(const git::Repository& repository) {
+  auto refs = git::list_refs(repository, "refs/");
   if (!refs)
     throw GitError(refs.error().message);
-  std::map<std::string, std::string> out;
+  RefMap out;
   for (auto& entry : refs.value())
     out[entry.name] = entry.value;
   return out;
 }
 
-std::string value_of(const git::Repository& repository, const std::string& ref) {
-  const auto refs = refs_under(repository, ref);
+std::string value_in(const RefMap& refs, const std::string& ref) {
   auto it = refs.find(ref);
   return it == refs.end() ? std::string() : it->second;
 }
 
-// The refs fetch and push exchange: each environment's state ref and history, and the notes.
-std::vector<std::string> state_refs(const spec::Spec& spec, const git::Repository& repository,
+// The names in refs that start with prefix, in order.
+std::vector<std::string> names_under(const RefMap& refs, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (auto it = refs.lower_bound(prefix); it != refs.end() && it->first.starts_with(prefix); ++it)
+    names.push_back(it->first);
+  return names;
+}
+
+// The refs fetch and push exchange: each environment's state ref and history (with remote,
+// also the history the remote has and this clone does not), and the notes.
+std::vector<std::string> state_refs(const spec::Spec& spec, const RefMap& refs,
                                     std::string_view remote) {
-  std::vector<std::string> refs;
+  std::vector<std::string> out;
   for (const auto& environment : spec.environments) {
-    refs.push_back(state_ref(environment));
+    out.push_back(state_ref(environment));
     const std::string prefix = history_prefix(environment.name);
-    for (const auto& [name, value] : refs_under(repository, prefix))
-      refs.push_back(name);
-    if (!remote.empty()) {
-      // History the remote has and this clone does not.
-      const std::string tracked = git::tracking_ref(remote, prefix);
-      for (const auto& [name, value] : refs_under(repository, tracked)) {
-        const std::string local = prefix + name.substr(tracked.size());
-        if (std::find(refs.begin(), refs.end(), local) == refs.end())
-          refs.push_back(local);
-      }
+    for (auto& name : names_under(refs, prefix))
+      out.push_back(std::move(name));
+    if (remote.empty())
+      continue;
+    const std::string tracked = git::tracking_ref(remote, prefix);
+    for (const auto& name : names_under(refs, tracked)) {
+      std::string local = prefix + name.substr(tracked.size());
+      if (!refs.contains(local))
+        out.push_back(std::move(local));
     }
   }
-  refs.emplace_back(git::k_notes_ref);
-  return refs;
+  out.emplace_back(git::k_notes_ref);
+  return out;
 }
 
 void set_or_throw(const git::Repository& repository, const std::string& ref,
@@ -69,9 +76,10 @@ AdoptReport fetch_state(const spec::Spec& spec, const git::Repository& repositor
   if (auto fetched = git::fetch_promotion_refs(repository, remote); !fetched)
     throw GitError(fetched.error().message);
   AdoptReport report;
-  for (const auto& ref : state_refs(spec, repository, remote)) {
-    const std::string theirs = value_of(repository, git::tracking_ref(remote, ref));
-    const std::string ours = value_of(repository, ref);
+  const RefMap refs = all_refs(repository);
+  for (const auto& ref : state_refs(spec, refs, remote)) {
+    const std::string theirs = value_in(refs, git::tracking_ref(remote, ref));
+    const std::string ours = value_in(refs, ref);
     if (theirs.empty() || theirs == ours)
       continue;
     if (ours.empty()) {
@@ -98,9 +106,10 @@ AdoptReport fetch_state(const spec::Spec& spec, const git::Repository& repositor
 std::vector<std::string> push_state(const spec::Spec& spec, const git::Repository& repository,
                                     std::string_view remote) {
   std::vector<git::PushRef> refs;
-  for (const auto& ref : state_refs(spec, repository, {})) {
-    const std::string local = value_of(repository, ref);
-    if (local.empty() || local == value_of(repository, git::tracking_ref(remote, ref)))
+  const RefMap all = all_refs(repository);
+  for (const auto& ref : state_refs(spec, all, {})) {
+    const std::string local = value_in(all, ref);
+    if (local.empty() || local == value_in(all, git::tracking_ref(remote, ref)))
       continue;
     refs.push_back(
         {ref, ref == git::k_notes_ref ? git::PushMode::fast_forward_only : git::PushMode::replace});

@@ -14,12 +14,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 : "${PIPEWRIGHT:?set PIPEWRIGHT to the pipewright binary}"
 
-glc=$PW_STATE/tools/bin/gitlab-ci-local
-if [[ ! -x $glc ]] || ! command -v rsync >/dev/null; then
-  [[ ${CI:-} != true ]] || fail "gitlab-ci-local or rsync missing: run cicd/install-test-tools"
-  echo "SKIP: gitlab-ci-local not installed (cicd/install-test-tools) or rsync missing"
-  exit 77
-fi
+glc=$(require_gitlab_ci_local)
 require_docker
 require_registry
 base=$(require_busybox_image)

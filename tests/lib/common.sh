@@ -16,6 +16,8 @@
 #   require_docker                     skip/fail unless `docker version` answers
 #   require_registry                   skip/fail unless $PIPEWRIGHT_TEST_REGISTRY answers /v2/
 #   require_busybox_image              prints the busybox base image name (builds it if needed)
+#   require_gitlab_ci_local            prints gitlab-ci-local's path (cicd/install-test-tools);
+#                                      skip/fail when it or rsync is missing
 #   PW_TEST_ID, PW_TEST_LABEL          unique per run; label every container/network/image/volume
 #                                      with --label "$PW_TEST_LABEL"
 #   docker_cleanup_labelled            removes everything carrying $PW_TEST_LABEL
@@ -114,6 +116,16 @@ require_busybox_image() {
   "$PW_REPO/cicd/busybox-image" "$PW_BUSYBOX_IMAGE" >&2 ||
     fail "cannot build the base image $PW_BUSYBOX_IMAGE"
   printf '%s\n' "$PW_BUSYBOX_IMAGE"
+}
+
+require_gitlab_ci_local() {
+  local glc=$PW_STATE/tools/bin/gitlab-ci-local
+  if [[ ! -x $glc ]] || ! command -v rsync >/dev/null; then
+    [[ ${CI:-} != true ]] || fail "gitlab-ci-local or rsync missing: run cicd/install-test-tools"
+    echo "SKIP: gitlab-ci-local not installed (cicd/install-test-tools) or rsync missing" >&2
+    exit 77
+  fi
+  printf '%s\n' "$glc"
 }
 
 docker_cleanup_labelled() {
